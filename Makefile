@@ -106,7 +106,7 @@ tests: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
 test: deps
 	scripts/lint
 	$(MAKE) tests
-	tests/run $(BUILD)
+	MXD_VALGRIND=1 tests/run $(BUILD)
 	$(MAKE) BUILD=build-san SAN=1 CC=clang tests
 	MXD_SANITIZED=1 tests/run build-san
 

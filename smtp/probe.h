@@ -42,6 +42,11 @@ typedef void smtp_probe_cb(void *arg, struct report_addr *result);
  * Start a probe. @p out must stay valid until @p cb has run; the probe
  * copies what it needs from @p p. @p cb runs from the event loop, never
  * from within this call.
+ * @param[in] base the event loop the probe runs on.
+ * @param[in] p what to probe and how.
+ * @param[out] out the result, filled in by the time @p cb runs.
+ * @param[in] cb called once, with @p arg.
+ * @param[in] arg passed to @p cb.
  * @param[out] handle set to the probe, for smtp_probe_cancel(); may be NULL.
  * @return 0, or a negative MXD_E* code (then @p cb is never called).
  */

@@ -58,7 +58,9 @@ enum tlsa_unusable {
  * any case with white space allowed inside it (zone files split long
  * values), an even number of digits. Values that are well-formed but
  * unusable (usage 1, a short digest) parse fine; see tlsa_rr_usable().
+ * @param[in] text the record, e.g. "3 1 1 29c8...".
  * @param[out] rr filled on success; free with tlsa_rr_clear().
+ * @param[out] err the reason on failure; may be NULL.
  * @return 0, MXD_EBADDATA (message in @p err), or MXD_ENOMEM.
  */
 int	tlsa_rr_parse(const char *text, struct tlsa_rr *rr, struct mxd_err *err);
