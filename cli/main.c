@@ -17,6 +17,7 @@ struct command {
 
 /* One line per subcommand; the list ends with an empty entry. */
 static const struct command commands[] = {
+	{ "tlsa", cmd_tlsa, "TLSA records from certificates, keys, CSRs" },
 	{ NULL, NULL, NULL },
 };
 
