@@ -471,9 +471,13 @@ pick_issuer(struct run *r, const struct tlsa_src *file,
 	(void)shown(tlsa_src_path(chain), cf, sizeof(cf));
 	(void)shown(tlsa_src_path(file), ff, sizeof(ff));
 	leaf = tlsa_src_leaf(file);
+	/*
+	 * The certificate to be issued: the leaf of FILE, or with a separate
+	 * chain whatever certificate FILE holds (maybe a CA below it).
+	 */
 	if (tlsa_src_ncerts(file) > 0 &&
 	    tlsa_src_cert_info(file, leaf, &ci, &r->err) == 0 &&
-	    ci.role == TLSA_ROLE_LEAF) {
+	    (ci.role == TLSA_ROLE_LEAF || chain != file)) {
 		leafed = 1;
 		rc = tlsa_src_issuer_path(chain, file, leaf, path,
 		    TLSA_SRC_CERTS_MAX, &n);
@@ -482,13 +486,14 @@ pick_issuer(struct run *r, const struct tlsa_src *file,
 			    mxd_strerror(rc));
 		}
 		if (n == 0) {
-			advise(r, "%s does not issue the leaf '%.80s' of %s: "
+			advise(r, "%s does not issue the %s '%.80s' of %s: "
 			    "its issuer record will not match that "
-			    "certificate", cf, ci.subject, ff);
+			    "certificate", cf, ci.role == TLSA_ROLE_LEAF ?
+			    "leaf" : "certificate", ci.subject, ff);
 		}
 	} else if (chain != file) {
-		advise(r, "%s holds no leaf certificate, so mxdane cannot "
-		    "check that %s issues it", ff, cf);
+		advise(r, "%s holds no certificate, so mxdane cannot check "
+		    "that %s issues it", ff, cf);
 	}
 	if (n == 0) {
 		rc = tlsa_src_issuer_path(chain, NULL, 0, path,
