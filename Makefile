@@ -69,6 +69,11 @@ $(BUILD)/obj/cli/%.o: cli/%.c $(HELPS)
 	@mkdir -p $(@D)
 	$(CC) $(XCFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# Named here as well: make does not chain through a pattern rule whose
+# prerequisite does not exist yet: it would use the generic rule instead
+# and compile before help_NAME.h is made.
+$(CLI_OBJS): $(HELPS)
+
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(XCFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -MMD -MP \
