@@ -757,9 +757,9 @@ render_records(struct run *r)
 				    json_string(it->subject) : json_null());
 				if (obj == NULL ||
 				    json_array_append_new(arr, obj) != 0) {
-					rc = mxd_err_set(&r->err, MXD_ENOMEM,
-					    "cannot build JSON (file name not "
-					    "UTF-8?)");
+					rc = mxd_err_set(&r->err, MXD_EBADDATA,
+					    "cannot write JSON for %s (is "
+					    "the file name UTF-8?)", it->file);
 				}
 			} else if (r->o.nhosts == 0) {
 				rc = mxd_buf_printf(&r->out, "%s\n", rdata);

@@ -226,7 +226,7 @@ load_pem_block(struct tlsa_src *src, const char *shown, const char *name,
 	kind[namelen] = '\0';
 	if (strcmp(kind, "ENCRYPTED PRIVATE KEY") == 0 ||
 	    (strstr(kind, "PRIVATE KEY") != NULL &&
-	    memmem(block, blen, "ENCRYPTED", 9) != NULL)) {
+	    memmem(block, blen, "Proc-Type: 4,ENCRYPTED", 22) != NULL)) {
 		return mxd_err_set(err, MXD_EBADDATA,
 		    "%s: the private key is encrypted; mxdane never asks for "
 		    "a password: give the certificate, the public key or an "
@@ -655,15 +655,17 @@ tlsa_src_issuer_path(const struct tlsa_src *chain, const struct tlsa_src *leaf,
 			return 0;
 		}
 		/*
-		 * The lowest CA certificate: one that issues no other (a
-		 * leaf in the file is never an issuer).
+		 * The lowest CA certificate: one that issues no other CA
+		 * certificate of the file (leaves are neither issuers nor
+		 * part of the path here).
 		 */
 		for (i = 0; i < chain->ncerts; i++) {
 			if (cert_role(chain->certs[i]) == TLSA_ROLE_LEAF) {
 				continue;
 			}
 			for (j = 0; j < chain->ncerts; j++) {
-				if (j != i && issues(chain->certs[i],
+				if (j != i && cert_role(chain->certs[j]) !=
+				    TLSA_ROLE_LEAF && issues(chain->certs[i],
 				    chain->certs[j])) {
 					break;
 				}

@@ -16,7 +16,7 @@ struct tlsa_src;
 /* Input files larger than this are refused. */
 #define TLSA_SRC_FILE_MAX	(1024 * 1024)
 /* At most this many certificates in one file. */
-#define TLSA_SRC_CERTS_MAX	32
+#define TLSA_SRC_CERTS_MAX	256
 
 /** What an input file holds. */
 enum tlsa_src_kind {
