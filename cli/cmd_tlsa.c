@@ -70,7 +70,7 @@ struct item {
 	struct tlsa_rr	 rr;
 	const char	*file;
 	const char	*kind;
-	const char	*role;		/* "record", "current", "next", "issuer" */
+	const char	*role;		/* record, current, next, issuer */
 	char		 subject[256];	/* empty for keys and CSRs */
 };
 

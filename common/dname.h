@@ -21,8 +21,9 @@ struct mxd_err;
  * with underscore labels (such as "_25._tcp.mx.example") and all-numeric
  * last labels (IPv4 addresses) are not host names and are refused.
  * @param[in] in the name as given (UTF-8 or ASCII).
- * @param[out] out the canonical form; @p outsz of MXD_DNAME_MAX + 1 is
- *     always enough.
+ * @param[out] out the canonical form.
+ * @param[in] outsz the size of @p out; MXD_DNAME_MAX + 1 is always enough.
+ * @param[out] err the reason why the name was refused.
  * @return 0, MXD_EBADDATA (not a host name; reason in @p err),
  *     MXD_ENOSPC (@p out too small), MXD_ENOMEM or MXD_EINVAL.
  */

@@ -421,10 +421,12 @@ tlsa_rr_usable(const struct tlsa_rr *rr)
 		return TLSA_UNUSABLE_EMPTY;
 	}
 	/* RFC 7672 §3.1.3: PKIX-TA/PKIX-EE are unusable in SMTP. */
-	if (rr->usage == TLSA_USAGE_PKIX_TA || rr->usage == TLSA_USAGE_PKIX_EE) {
+	if (rr->usage == TLSA_USAGE_PKIX_TA ||
+	    rr->usage == TLSA_USAGE_PKIX_EE) {
 		return TLSA_UNUSABLE_PKIX;
 	}
-	if (rr->usage != TLSA_USAGE_DANE_TA && rr->usage != TLSA_USAGE_DANE_EE) {
+	if (rr->usage != TLSA_USAGE_DANE_TA &&
+	    rr->usage != TLSA_USAGE_DANE_EE) {
 		return TLSA_UNUSABLE_USAGE;
 	}
 	if (rr->selector != TLSA_SEL_CERT && rr->selector != TLSA_SEL_SPKI) {

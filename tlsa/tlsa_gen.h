@@ -20,37 +20,37 @@ struct tlsa_src;
 
 /** What an input file holds. */
 enum tlsa_src_kind {
-	TLSA_SRC_CERT = 1,	/* one certificate (maybe with its key) */
-	TLSA_SRC_BUNDLE,	/* several certificates: a chain or CA bundle */
-	TLSA_SRC_PRIVKEY,	/* a private key (only its public half is kept) */
-	TLSA_SRC_PUBKEY,	/* a SubjectPublicKeyInfo */
-	TLSA_SRC_CSR,		/* a certificate signing request */
+	TLSA_SRC_CERT = 1,	/**< one certificate (maybe with its key) */
+	TLSA_SRC_BUNDLE,	/**< several certificates: chain or bundle */
+	TLSA_SRC_PRIVKEY,	/**< a private key (its public half is kept) */
+	TLSA_SRC_PUBKEY,	/**< a SubjectPublicKeyInfo */
+	TLSA_SRC_CSR,		/**< a certificate signing request */
 };
 
 /** The role of a certificate in its file. */
 enum tlsa_role {
-	TLSA_ROLE_LEAF = 0,	/* not a CA */
-	TLSA_ROLE_INTERMEDIATE,	/* a CA certificate that is not self-signed */
-	TLSA_ROLE_ROOT,		/* self-issued, self-signature verifies, CA */
+	TLSA_ROLE_LEAF = 0,	/**< not a CA */
+	TLSA_ROLE_INTERMEDIATE,	/**< a CA certificate that is not self-signed */
+	TLSA_ROLE_ROOT,		/**< self-issued, self-signature verifies, CA */
 };
 
 /** A public key, for display and advice. */
 struct tlsa_key_info {
-	char	alg[16];	/* "RSA", "EC", "Ed25519", "Ed448", "DSA" */
-	char	desc[32];	/* "RSA 2048", "EC P-256", "Ed25519" */
-	int	bits;
+	char	alg[16];	/**< "RSA", "EC", "Ed25519", "Ed448", "DSA" */
+	char	desc[32];	/**< "RSA 2048", "EC P-256", "Ed25519" */
+	int	bits;		/**< key size in bits */
 };
 
 /** One certificate of a source, for display. All strings are printable. */
 struct tlsa_cert_info {
-	char			subject[256];	/* one line, "CN = mx, O = ..." */
-	char			issuer[256];
-	enum tlsa_role		role;
-	int			is_ca;
-	struct tlsa_key_info	key;
-	char			not_before[24];	/* "2026-11-30T08:00:00Z" */
-	char			not_after[24];
-	char			spki_sha256[65];	/* the "x 1 1" data */
+	char			subject[256];	/**< "CN = mx, O = ..." */
+	char			issuer[256];	/**< the issuer's name */
+	enum tlsa_role		role;		/**< in its file */
+	int			is_ca;		/**< basicConstraints CA */
+	struct tlsa_key_info	key;		/**< its public key */
+	char			not_before[24];	/**< "2026-11-30T08:00:00Z" */
+	char			not_after[24];	/**< the same form */
+	char			spki_sha256[65];	/**< the "x 1 1" data */
 };
 
 /**
@@ -60,11 +60,13 @@ struct tlsa_cert_info {
  * only the public key is kept; an encrypted key is refused (no password is
  * ever asked for). A key given in the same file as certificates must
  * belong to the first leaf certificate.
+ * @param[in] path the file to read.
  * @param[out] out the source; free with tlsa_src_free().
+ * @param[out] err the reason of a failure, naming the file.
  * @return 0; MXD_ENOENT/MXD_EACCES/MXD_EIO (cannot read the file);
  *     MXD_EBADDATA (not a certificate, key or CSR; encrypted; empty;
  *     too large); MXD_EMISMATCH (key and certificate do not belong
- *     together); MXD_ENOMEM. Messages in @p err name the file.
+ *     together); MXD_ENOMEM.
  */
 int	tlsa_src_load(const char *path, struct tlsa_src **out,
 	    struct mxd_err *err);
@@ -112,7 +114,13 @@ int	tlsa_src_key_info(const struct tlsa_src *src, size_t i,
  * selector 1 its DER SubjectPublicKeyInfo (or the key's, for key and CSR
  * sources); matching type 0 is the data itself, 1 its SHA2-256 and 2 its
  * SHA2-512 digest.
+ * @param[in] src the loaded file.
+ * @param[in] i which certificate (ignored without certificates).
+ * @param[in] usage copied into the record as it is.
+ * @param[in] selector 0 or 1.
+ * @param[in] mtype 0, 1 or 2.
  * @param[out] rr filled; free with tlsa_rr_clear().
+ * @param[out] err the reason of a failure.
  * @return 0, MXD_EINVAL (no such certificate, selector or matching type
  *     unknown), MXD_EBADDATA (selector 0 of a source without
  *     certificate), MXD_ENOMEM, MXD_ECRYPTO.
@@ -136,8 +144,8 @@ int	tlsa_src_same_key(const struct tlsa_src *a, size_t ia,
  * and key identifiers fit (X509_check_issued) and the signature verifies.
  * With @p leaf NULL the path starts at the lowest certificate of
  * @p chain (one that issues no other certificate of it), as path[0].
- * @param[out] path indices into @p chain, room for @p max.
- * @param[out] n how many were found (0: chain does not issue the leaf).
+ * Up to @p max indices into @p chain are written to @p path; @p n says
+ * how many (0: @p chain does not issue the leaf).
  * @return 0, MXD_EINVAL.
  */
 int	tlsa_src_issuer_path(const struct tlsa_src *chain,
