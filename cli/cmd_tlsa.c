@@ -444,6 +444,15 @@ advise_record(struct run *r, const struct item *it, const struct tlsa_src *src,
 		    "certificate (RFC 7671 section 5.2); use usage 3, or "
 		    "--issuer with the CA chain", f, it->rr.usage, ci.subject);
 	}
+	/* RFC 7672 §3.1.2: DANE-TA checks the dates; DANE-EE does not. */
+	if (it->rr.usage == TLSA_USAGE_DANE_TA &&
+	    (ci.expired || ci.not_yet_valid)) {
+		advise(r, "%s: the certificate '%.80s' %s %s, and a DANE-TA(2) "
+		    "record needs a chain that is valid now (RFC 7672 section "
+		    "3.1.2)", f, ci.subject, ci.expired ? "expired on" :
+		    "is not valid before", ci.expired ? ci.not_after :
+		    ci.not_before);
+	}
 	if ((it->rr.usage == TLSA_USAGE_DANE_EE ||
 	    it->rr.usage == TLSA_USAGE_PKIX_EE) &&
 	    (ci.role == TLSA_ROLE_INTERMEDIATE ||
@@ -826,11 +835,11 @@ list_json(struct run *r, json_t *arr, const struct tlsa_src *f)
 		tlsa_rr_clear(&rr);
 		(void)tlsa_src_key_info(f, 0, &ki);
 		obj = json_pack("{s:s,s:n,s:s,s:n,s:n,s:n,s:n,s:n,s:s,s:s,"
-		    "s:i,s:n,s:n,s:s}", "file", tlsa_src_path(f), "index",
+		    "s:i,s:n,s:n,s:s,s:n}", "file", tlsa_src_path(f), "index",
 		    "kind", tlsa_src_kind_name(tlsa_src_kind(f)), "role",
 		    "subject", "issuer", "issued_by", "ca", "key", ki.desc,
 		    "key_alg", ki.alg, "key_bits", ki.bits, "not_before",
-		    "not_after", "spki_sha256", hex);
+		    "not_after", "spki_sha256", hex, "expired");
 		if (obj == NULL || json_array_append_new(arr, obj) != 0) {
 			return mxd_err_set(&r->err, MXD_ENOMEM,
 			    "cannot build JSON");
@@ -846,14 +855,15 @@ list_json(struct run *r, json_t *arr, const struct tlsa_src *f)
 			return rc;
 		}
 		obj = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:o,s:b,s:s,s:s,"
-		    "s:i,s:s,s:s,s:s}", "file", tlsa_src_path(f),
+		    "s:i,s:s,s:s,s:s,s:b}", "file", tlsa_src_path(f),
 		    "index", (int)i, "kind", "certificate",
 		    "role", tlsa_role_name(ci.role), "subject", ci.subject,
 		    "issuer", ci.issuer, "issued_by", by >= 0 ?
 		    json_integer(by) : json_null(), "ca", ci.is_ca,
 		    "key", ci.key.desc, "key_alg", ci.key.alg,
 		    "key_bits", ci.key.bits, "not_before", ci.not_before,
-		    "not_after", ci.not_after, "spki_sha256", ci.spki_sha256);
+		    "not_after", ci.not_after, "spki_sha256", ci.spki_sha256,
+		    "expired", ci.expired);
 		if (obj == NULL || json_array_append_new(arr, obj) != 0) {
 			return mxd_err_set(&r->err, MXD_ENOMEM,
 			    "cannot build JSON");
@@ -912,10 +922,12 @@ list_text(struct run *r, const struct tlsa_src *f)
 		    "  issuer:     %s\n"
 		    "  issued by:  %s\n"
 		    "  key:        %s\n"
-		    "  valid:      %s to %s\n"
+		    "  valid:      %s to %s%s\n"
 		    "  %s      %s\n",
 		    i, tlsa_role_name(ci.role), ci.subject, ci.issuer, by_s,
 		    ci.key.desc, ci.not_before, ci.not_after,
+		    ci.expired ? " (expired)" : ci.not_yet_valid ?
+		    " (not yet valid)" : "",
 		    ci.role == TLSA_ROLE_LEAF ? "3 1 1" : "2 1 1",
 		    ci.spki_sha256);
 	}

@@ -68,6 +68,8 @@ static int	add_cert(struct tlsa_src *src, const char *shown, X509 *x,
 		    struct mxd_err *err);
 static int	add_key(struct tlsa_src *src, const char *shown, EVP_PKEY *k,
 		    int private, int csr, struct mxd_err *err);
+static int	add_csr(struct tlsa_src *src, const char *shown, X509_REQ *req,
+		    struct mxd_err *err);
 static EVP_PKEY	*public_only(const EVP_PKEY *k);
 static int	finish(struct tlsa_src *src, const char *shown,
 		    struct mxd_err *err);
@@ -207,6 +209,30 @@ add_key(struct tlsa_src *src, const char *shown, EVP_PKEY *k, int private,
 	return 0;
 }
 
+/*
+ * add_csr - keep the public key of a request (taking ownership of req),
+ * if the request's signature verifies with it: a damaged request is
+ * refused rather than trusted to carry the right key
+ */
+static int
+add_csr(struct tlsa_src *src, const char *shown, X509_REQ *req,
+    struct mxd_err *err)
+{
+	EVP_PKEY	*k;
+	int		 ok;
+
+	k = X509_REQ_get_pubkey(req);
+	ok = k != NULL && X509_REQ_verify(req, k) == 1;
+	X509_REQ_free(req);
+	if (!ok) {
+		EVP_PKEY_free(k);
+		return mxd_err_ssl(err, MXD_EBADDATA, "%s: the certificate "
+		    "request's signature does not verify with its key",
+		    shown);
+	}
+	return add_key(src, shown, k, 0, 1, err);
+}
+
 /* load_pem_block - one "-----BEGIN NAME-----" block */
 static int
 load_pem_block(struct tlsa_src *src, const char *shown, const char *name,
@@ -250,15 +276,7 @@ load_pem_block(struct tlsa_src *src, const char *shown, const char *name,
 		req = PEM_read_bio_X509_REQ(bio, NULL, refuse_password,
 		    &asked);
 		if (req != NULL) {
-			k = X509_REQ_get_pubkey(req);
-			X509_REQ_free(req);
-			if (k == NULL) {
-				rc = mxd_err_ssl(err, MXD_EBADDATA,
-				    "%s: the request has no usable public key",
-				    shown);
-				goto done;
-			}
-			rc = add_key(src, shown, k, 0, 1, err);
+			rc = add_csr(src, shown, req, err);
 			goto done;
 		}
 	} else if (strcmp(kind, "PUBLIC KEY") == 0) {
@@ -363,13 +381,7 @@ load_der(struct tlsa_src *src, const char *shown, const unsigned char *data,
 	p = data;
 	req = d2i_X509_REQ(NULL, &p, l);
 	if (req != NULL && p == end) {
-		k = X509_REQ_get_pubkey(req);
-		X509_REQ_free(req);
-		if (k == NULL) {
-			return mxd_err_ssl(err, MXD_EBADDATA,
-			    "%s: the request has no usable public key", shown);
-		}
-		return add_key(src, shown, k, 0, 1, err);
+		return add_csr(src, shown, req, err);
 	}
 	X509_REQ_free(req);
 	p = data;
@@ -849,6 +861,9 @@ tlsa_src_cert_info(const struct tlsa_src *src, size_t i,
 	    sizeof(info->not_before));
 	time_str(X509_get0_notAfter(x), info->not_after,
 	    sizeof(info->not_after));
+	info->expired = X509_cmp_current_time(X509_get0_notAfter(x)) < 0;
+	info->not_yet_valid =
+	    X509_cmp_current_time(X509_get0_notBefore(x)) > 0;
 	rc = tlsa_src_rr(src, i, TLSA_USAGE_DANE_TA, TLSA_SEL_SPKI,
 	    TLSA_MTYPE_SHA256, &rr, err);
 	if (rc != 0) {

@@ -50,6 +50,8 @@ struct tlsa_cert_info {
 	struct tlsa_key_info	key;		/**< its public key */
 	char			not_before[24];	/**< "2026-11-30T08:00:00Z" */
 	char			not_after[24];	/**< the same form */
+	int			expired;	/**< notAfter has passed */
+	int			not_yet_valid;	/**< notBefore is to come */
 	char			spki_sha256[65];	/**< the "x 1 1" data */
 };
 

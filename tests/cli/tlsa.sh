@@ -77,13 +77,29 @@ q openssl pkcs8 -topk8 -in p256.key -v2 aes256 -passout pass:secret \
 q openssl rsa -in rsa2048.key -aes256 -traditional -passout pass:secret \
     -out enc-trad.key
 q openssl ecparam -name prime256v1 -out params.pem
+# An expired self-signed CA (openssl ca can set past dates).
+mkdir cadb
+: > cadb/index.txt
+echo 01 > cadb/serial
+printf '[ca]\ndefault_ca = d\n[d]\ndatabase = cadb/index.txt\nserial = cadb/serial\nnew_certs_dir = cadb\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\norganizationName = optional\n' > old.cnf
+printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n' \
+    > old.ext
+q openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout old.key -out old.csr -subj "/O=mxdane test/CN=old root"
+q openssl ca -batch -config old.cnf -selfsign -keyfile old.key -in old.csr \
+    -out old.pem -startdate 20200101000000Z -enddate 20210101000000Z \
+    -extfile old.ext -notext
+# A request whose signature was damaged in its last octet.
+python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[-1] ^= 0x55; open(sys.argv[2], "wb").write(d)' \
+    p256.csr.der bad.csr.der
 : > empty.pem
 printf 'hello, this is not a certificate\n' > garbage.txt
 head -c 600 /dev/urandom > random.bin
 mkdir adir
 
 for f in rsa2048.pem rsa4096.pem rsa1024.pem p256.pem p384.pem ed25519.pem \
-    leaf.pem inter.pem root.pem enc.key enc.key.der p256.csr.der; do
+    leaf.pem inter.pem root.pem enc.key enc.key.der p256.csr.der old.pem \
+    bad.csr.der; do
 	[ -s "$f" ] || { echo "not ok - set-up made no $f"; exit 1; }
 done
 
@@ -389,6 +405,17 @@ advice "usage 3 on a CA" "usage 3 on the CA certificate 'O = mxdane test, CN = i
     inter.pem
 advice "usage 2 on a CSR" "certificate request is for a server" --usage 2 \
     p256.csr
+advice "expired CA in a usage 2 record" \
+    "old.pem: the certificate 'CN = old root, O = mxdane test' expired on 2021-01-01T00:00:00Z.*DANE-TA" \
+    --usage 2 old.pem
+t_cmd "expired self-signed certificate, usage 3" 0 "$MXDANE" tlsa old.pem
+t_eq "DANE-EE ignores dates: no advice" "$(cat "$ERR")" ""
+t_cmd "--list marks an expired certificate" 0 "$MXDANE" tlsa --list old.pem
+t_grep "list: (expired)" "^  valid:      2020-01-01T00:00:00Z to 2021-01-01T00:00:00Z \(expired\)\$" "$OUT"
+t_cmd "--list --json: expired" 0 "$MXDANE" tlsa --list --json old.pem fullchain.pem
+cp "$OUT" exp.json
+t_eq "JSON expired flags" "$(jq -c '[.[].expired]' exp.json)" \
+    '[true,false,false,false]'
 t_cmd "3 1 1 of a good key: no advice" 0 "$MXDANE" tlsa --host a.example p256.pem
 t_eq "no advice for 3 1 1" "$(cat "$ERR")" ""
 t_cmd "Ed25519 3 1 0 is small: no Full advice" 0 "$MXDANE" tlsa --mtype 0 \
@@ -429,6 +456,9 @@ want_err "encrypted traditional key" 65 "enc-trad.key: the private key is encryp
     "$MXDANE" tlsa enc-trad.key
 t_cmd "encrypted key: no prompt even on a terminal-less stdin" 65 \
     "$MXDANE" tlsa enc.key < /dev/null
+want_err "damaged certificate request" 65 \
+    "bad.csr.der: the certificate request's signature does not verify" \
+    "$MXDANE" tlsa bad.csr.der
 want_err "key does not belong to its certificate" 65 \
     "mismatch.pem: the private key in the file does not belong to its certificate 'CN = mail.rsa2048.test'" \
     "$MXDANE" tlsa mismatch.pem
