@@ -18,7 +18,15 @@ SAN		?= 0
 CC		?= cc
 CFLAGS		?= -O2 -g
 
-PKGS		:= openssl libunbound libevent libevent_openssl jansson libidn2
+# libldns: DNS wire format, DNSSEC signature checks, TSIG and RFC 2136
+# UPDATE for the direct authoritative queries and publish. Its pkg-config
+# name is "ldns" on Debian 12 and "libldns" elsewhere; plain -lldns if
+# neither is known.
+LDNS_PKG	:= $(shell pkg-config --exists libldns 2>/dev/null && echo libldns \
+		   || (pkg-config --exists ldns 2>/dev/null && echo ldns))
+LDNS_LIBS	:= $(if $(LDNS_PKG),,-lldns)
+PKGS		:= openssl libunbound libevent libevent_openssl jansson libidn2 \
+		   $(LDNS_PKG)
 TEST_PKGS	:= cmocka
 
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
@@ -33,7 +41,7 @@ XLDFLAGS	+= -fsanitize=address,undefined
 endif
 
 PKG_CFLAGS	= $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS	= $(shell pkg-config --libs $(PKGS))
+PKG_LIBS	= $(shell pkg-config --libs $(PKGS)) $(LDNS_LIBS)
 TEST_CFLAGS	= $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS	= $(shell pkg-config --libs $(TEST_PKGS))
 
