@@ -1,0 +1,263 @@
+/*
+ * auth.h - one DNS question to one named authoritative server, without a
+ * resolver in between: what the rollover gate and the nameserver findings
+ * need to see each server's own copy of a zone (RFC 1035 §4, RFC 6891,
+ * RFC 4035 §3.2.1), and the transport publish sends its UPDATE over.
+ */
+#ifndef MXD_DNS_AUTH_H
+#define MXD_DNS_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <sys/socket.h>
+
+struct event_base;
+struct mxd_err;
+
+/** Longest domain name in presentation form, with the final dot. */
+#define DNS_AUTH_NAME_MAX	256
+/** Largest DNS message, over TCP (RFC 1035 §4.2.2). */
+#define DNS_AUTH_MSG_MAX	65535
+/** The EDNS0 buffer size offered (DNS flag day 2020). */
+#define DNS_AUTH_EDNS_SIZE	1232
+/** Most records of one RRset, signatures or servers kept. */
+#define DNS_AUTH_RR_MAX		256
+
+/** One server: a display name and an address with a port. */
+struct dns_auth_server {
+	char			 name[DNS_AUTH_NAME_MAX]; /* NS name or "" */
+	char			 text[80];	/* "192.0.2.1@53" for messages */
+	struct sockaddr_storage	 sa;
+	socklen_t		 salen;
+};
+
+/** What a server said, or why it said nothing. */
+enum dns_auth_state {
+	DNS_AUTH_DATA,		/* authoritative, the RRset is there */
+	DNS_AUTH_NODATA,	/* authoritative NOERROR, no such RRset */
+	DNS_AUTH_NXDOMAIN,	/* authoritative NXDOMAIN */
+	DNS_AUTH_LAME,		/* not authoritative: AA=0, REFUSED, NOTAUTH */
+	DNS_AUTH_RCODE,		/* another error rcode (SERVFAIL, FORMERR) */
+	DNS_AUTH_TIMEOUT,	/* no answer within the time allowed */
+	DNS_AUTH_UNREACHABLE,	/* connection refused, no route */
+	DNS_AUTH_BADREPLY,	/* malformed, or not an answer to our query */
+};
+
+/** Uncompressed RDATA of one record. */
+struct dns_auth_rdata {
+	uint8_t		*data;
+	size_t		 len;
+};
+
+/** The fields of one RRSIG that covers the answer RRset (RFC 4034 §3.1). */
+struct dns_auth_sig {
+	uint8_t		 algorithm;
+	uint8_t		 labels;
+	uint16_t	 key_tag;
+	uint32_t	 orig_ttl;
+	uint32_t	 inception;	/* seconds since 1970, serial arith. */
+	uint32_t	 expiration;
+	char		 signer[DNS_AUTH_NAME_MAX];
+};
+
+/**
+ * One answer. Filled by dns_auth_parse() or a query callback; emptied with
+ * dns_auth_answer_clear().
+ */
+struct dns_auth_answer {
+	enum dns_auth_state	 state;
+	int			 rcode;		/* when an answer arrived */
+	int			 aa;		/* AA flag */
+	int			 cname;		/* a CNAME at QNAME instead */
+	uint32_t		 ttl;		/* of the RRset (smallest) */
+	size_t			 nrr;
+	struct dns_auth_rdata	*rr;		/* the RRset of QTYPE */
+	size_t			 nsig;
+	struct dns_auth_sig	*sig;		/* RRSIGs covering it */
+	int			 has_soa;	/* SOA in answer or authority */
+	uint32_t		 serial;
+	uint32_t		 soa_minimum;
+	unsigned		 nsec;		/* NSEC in authority */
+	unsigned		 nsec3;		/* NSEC3 in authority */
+	char			 qname[DNS_AUTH_NAME_MAX];
+	uint16_t		 qtype;
+	uint8_t			*wire;		/* the reply, for sig checks */
+	size_t			 wirelen;
+	char			 why[256];	/* detail for the failures */
+};
+
+/** The outcome of checking the RRSIGs over an answer RRset. */
+enum dns_auth_sig_status {
+	DNS_SIG_VALID,		/* a signature verifies and is current */
+	DNS_SIG_EXPIRED,	/* verifies, but its expiration has passed */
+	DNS_SIG_NOT_YET,	/* verifies, but its inception is ahead */
+	DNS_SIG_NONE,		/* no RRSIG by the zone covers the RRset */
+	DNS_SIG_BAD,		/* a key fits but the signature does not */
+	DNS_SIG_UNKNOWN_KEY,	/* no DNSKEY with the signature's key tag */
+};
+
+/**
+ * Parse "ADDR[@PORT]" (IPv4 or IPv6, no name lookup) into @p srv.
+ * @param[in] text the address; @p defport applies when there is no @PORT.
+ * @param[in] name a display name (the NS name) or NULL.
+ * @return 0 or MXD_EBADDATA (message in @p err).
+ */
+int	dns_auth_server_parse(const char *text, uint16_t defport,
+	    const char *name, struct dns_auth_server *srv, struct mxd_err *err);
+
+/**
+ * Build a query: QNAME, QTYPE, class IN, RD=0, EDNS0 with DO=1 and a
+ * DNS_AUTH_EDNS_SIZE buffer, the given ID.
+ * @param[out] wire the message; the caller frees it with mxd_free().
+ * @return 0, MXD_EBADDATA (a bad name) or MXD_ENOMEM.
+ */
+int	dns_auth_query_build(const char *qname, uint16_t qtype, uint16_t id,
+	    uint8_t **wire, size_t *len, struct mxd_err *err);
+
+/**
+ * Parse a reply to the query (@p qname, @p qtype, @p id) into @p ans:
+ * the header, the RRset of QTYPE at QNAME with its TTL and RRSIGs, the SOA
+ * serial, the NSEC/NSEC3 count. A reply that is malformed (truncated, bad
+ * counts, compression loops) or that answers another question fails.
+ * @param[out] ans filled on success and on failure (state
+ *     DNS_AUTH_BADREPLY, reason in why); free with dns_auth_answer_clear().
+ * @return 0, MXD_EPROTO (message in @p err) or MXD_ENOMEM.
+ */
+int	dns_auth_parse(const uint8_t *wire, size_t len, const char *qname,
+	    uint16_t qtype, uint16_t id, struct dns_auth_answer *ans,
+	    struct mxd_err *err);
+
+/** Free what an answer holds; it is left empty. NULL is a no-op. */
+void	dns_auth_answer_clear(struct dns_auth_answer *ans);
+
+/**
+ * Check the RRSIGs of @p ans, made by @p zone, over its RRset with the
+ * zone's DNSKEY RRset (wire RDATA, as the validating resolver returned it,
+ * so that it chains to the trust anchor), at time @p now.
+ * @param[out] why a one-line detail; may be NULL.
+ * @return the best outcome over the signatures (valid first).
+ */
+enum dns_auth_sig_status	dns_auth_sig_check(
+	    const struct dns_auth_answer *ans, const char *zone,
+	    const struct dns_auth_rdata *keys, size_t nkeys, time_t now,
+	    struct mxd_err *why);
+
+/** A short English name: "valid", "expired", ...; never NULL. */
+const char	*dns_auth_sig_str(enum dns_auth_sig_status st);
+
+/** A short English name: "data", "nodata", "timeout", ...; never NULL. */
+const char	*dns_auth_state_str(enum dns_auth_state st);
+
+/* ------------------------------------------------------------------ */
+
+/** Send over TCP from the start (else UDP, and TCP when truncated). */
+#define DNS_AUTH_F_TCP	0x01
+
+struct dns_auth_xfer;
+
+/**
+ * Called once per exchange with the reply (borrowed, valid during the call)
+ * or @p code < 0: MXD_ETIMEDOUT, MXD_EIO (unreachable), MXD_EPROTO.
+ */
+typedef void dns_auth_xfer_cb(void *arg, int code, const uint8_t *wire,
+    size_t len, const struct mxd_err *err);
+
+/**
+ * Send one message (its first two octets are the ID the reply must carry)
+ * to @p srv on @p base: UDP, and TCP again when the reply is truncated, all
+ * within @p timeout_ms. Non-blocking; @p cb runs from the loop exactly once
+ * unless this fails or the exchange is cancelled. The message is copied.
+ * @param[out] out the handle, for dns_auth_xfer_cancel(); may be NULL.
+ * @return 0, MXD_EINVAL, MXD_ENOMEM or MXD_EIO (no socket).
+ */
+int	dns_auth_xfer_start(struct event_base *base,
+	    const struct dns_auth_server *srv, const uint8_t *msg, size_t len,
+	    unsigned flags, unsigned timeout_ms, dns_auth_xfer_cb *cb, void *arg,
+	    struct dns_auth_xfer **out, struct mxd_err *err);
+
+/** Stop an exchange before its callback ran; the callback never runs. */
+void	dns_auth_xfer_cancel(struct dns_auth_xfer *x);
+
+/**
+ * The same exchange on a private event base, waiting for it.
+ * @param[out] reply the reply; the caller frees it with mxd_free().
+ * @return 0 or a negative MXD_E* code (message in @p err).
+ */
+int	dns_auth_xfer_sync(const struct dns_auth_server *srv,
+	    const uint8_t *msg, size_t len, unsigned flags, unsigned timeout_ms,
+	    uint8_t **reply, size_t *rlen, struct mxd_err *err);
+
+struct dns_auth_query;
+
+/**
+ * Called once with the answer, which the callback now owns (it frees it
+ * with dns_auth_answer_clear()). Failures are answers too: state
+ * DNS_AUTH_TIMEOUT, DNS_AUTH_UNREACHABLE or DNS_AUTH_BADREPLY.
+ */
+typedef void dns_auth_cb(void *arg, struct dns_auth_answer *ans);
+
+/**
+ * Ask @p srv for @p qname @p qtype (see dns_auth_query_build()) on @p base.
+ * @return 0 or a negative MXD_E* code; @p cb is not called on failure.
+ */
+int	dns_auth_query_start(struct event_base *base,
+	    const struct dns_auth_server *srv, const char *qname, uint16_t qtype,
+	    unsigned timeout_ms, dns_auth_cb *cb, void *arg,
+	    struct dns_auth_query **out, struct mxd_err *err);
+
+/** Stop a query before its callback ran. */
+void	dns_auth_query_cancel(struct dns_auth_query *q);
+
+/**
+ * One query, waiting for it on a private event base.
+ * @param[out] ans the answer (also for timeouts and the like); free with
+ *     dns_auth_answer_clear().
+ * @return 0 (look at ans->state) or a negative MXD_E* code.
+ */
+int	dns_auth_query_sync(const struct dns_auth_server *srv,
+	    const char *qname, uint16_t qtype, unsigned timeout_ms,
+	    struct dns_auth_answer *ans, struct mxd_err *err);
+
+/** The answer of one server of many. */
+struct dns_auth_result {
+	struct dns_auth_server	 server;
+	struct dns_auth_answer	 answer;
+};
+
+struct dns_auth_fanout;
+
+/**
+ * Called once when every server has answered or failed. @p res has one
+ * entry per server, in the order given; the callback owns it and frees it
+ * with dns_auth_results_free().
+ */
+typedef void dns_auth_all_cb(void *arg, struct dns_auth_result *res,
+    size_t n);
+
+/**
+ * Ask every server (every address of every NS of a zone, which the caller
+ * resolved) for @p qname @p qtype at once.
+ * @return 0 or a negative MXD_E* code; @p cb is not called on failure.
+ */
+int	dns_auth_query_all(struct event_base *base,
+	    const struct dns_auth_server *srv, size_t nsrv, const char *qname,
+	    uint16_t qtype, unsigned timeout_ms, dns_auth_all_cb *cb, void *arg,
+	    struct dns_auth_fanout **out, struct mxd_err *err);
+
+/** Stop a fan-out before its callback ran. */
+void	dns_auth_fanout_cancel(struct dns_auth_fanout *f);
+
+/**
+ * dns_auth_query_all() on a private base, waiting for all.
+ * @param[out] res the results; free with dns_auth_results_free().
+ */
+int	dns_auth_query_all_sync(const struct dns_auth_server *srv, size_t nsrv,
+	    const char *qname, uint16_t qtype, unsigned timeout_ms,
+	    struct dns_auth_result **res, struct mxd_err *err);
+
+/** Free results; NULL is a no-op. */
+void	dns_auth_results_free(struct dns_auth_result *res, size_t n);
+
+#endif /* MXD_DNS_AUTH_H */
