@@ -18,6 +18,7 @@ struct command {
 /* One line per subcommand; the list ends with an empty entry. */
 static const struct command commands[] = {
 	{ "tlsa", cmd_tlsa, "TLSA records from certificates, keys, CSRs" },
+	{ "publish", cmd_publish, "change TLSA records by signed dynamic update" },
 	{ NULL, NULL, NULL },
 };
 
