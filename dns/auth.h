@@ -28,7 +28,7 @@ struct mxd_err;
 /** One server: a display name and an address with a port. */
 struct dns_auth_server {
 	char			 name[DNS_AUTH_NAME_MAX]; /* NS name or "" */
-	char			 text[80];	/* "192.0.2.1@53" for messages */
+	char			 text[80];	/* "192.0.2.1@53", for messages */
 	struct sockaddr_storage	 sa;
 	socklen_t		 salen;
 };
@@ -99,10 +99,13 @@ enum dns_auth_sig_status {
 };
 
 /**
- * Parse "ADDR[@PORT]" (IPv4 or IPv6, no name lookup) into @p srv.
- * @param[in] text the address; @p defport applies when there is no @PORT.
+ * Parse "ADDR[\@PORT]" (IPv4 or IPv6, no name lookup) into @p srv.
+ * @param[in] text the address, e.g. "192.0.2.1\@5353" or "::1".
+ * @param[in] defport the port when @p text has none.
  * @param[in] name a display name (the NS name) or NULL.
- * @return 0 or MXD_EBADDATA (message in @p err).
+ * @param[out] srv the server.
+ * @param[out] err the reason on failure; may be NULL.
+ * @return 0 or MXD_EBADDATA.
  */
 int	dns_auth_server_parse(const char *text, uint16_t defport,
 	    const char *name, struct dns_auth_server *srv, struct mxd_err *err);
@@ -110,7 +113,12 @@ int	dns_auth_server_parse(const char *text, uint16_t defport,
 /**
  * Build a query: QNAME, QTYPE, class IN, RD=0, EDNS0 with DO=1 and a
  * DNS_AUTH_EDNS_SIZE buffer, the given ID.
+ * @param[in] qname the name asked for.
+ * @param[in] qtype the type asked for.
+ * @param[in] id the message ID.
  * @param[out] wire the message; the caller frees it with mxd_free().
+ * @param[out] len its length.
+ * @param[out] err the reason on failure; may be NULL.
  * @return 0, MXD_EBADDATA (a bad name) or MXD_ENOMEM.
  */
 int	dns_auth_query_build(const char *qname, uint16_t qtype, uint16_t id,
@@ -121,9 +129,15 @@ int	dns_auth_query_build(const char *qname, uint16_t qtype, uint16_t id,
  * the header, the RRset of QTYPE at QNAME with its TTL and RRSIGs, the SOA
  * serial, the NSEC/NSEC3 count. A reply that is malformed (truncated, bad
  * counts, compression loops) or that answers another question fails.
+ * @param[in] wire the reply.
+ * @param[in] len its length.
+ * @param[in] qname the name that was asked for.
+ * @param[in] qtype the type that was asked for.
+ * @param[in] id the ID of the query.
  * @param[out] ans filled on success and on failure (state
  *     DNS_AUTH_BADREPLY, reason in why); free with dns_auth_answer_clear().
- * @return 0, MXD_EPROTO (message in @p err) or MXD_ENOMEM.
+ * @param[out] err the reason on failure; may be NULL.
+ * @return 0, MXD_EPROTO or MXD_ENOMEM.
  */
 int	dns_auth_parse(const uint8_t *wire, size_t len, const char *qname,
 	    uint16_t qtype, uint16_t id, struct dns_auth_answer *ans,
@@ -136,6 +150,11 @@ void	dns_auth_answer_clear(struct dns_auth_answer *ans);
  * Check the RRSIGs of @p ans, made by @p zone, over its RRset with the
  * zone's DNSKEY RRset (wire RDATA, as the validating resolver returned it,
  * so that it chains to the trust anchor), at time @p now.
+ * @param[in] ans an answer from dns_auth_parse() or a query.
+ * @param[in] zone the signer: only its RRSIGs count.
+ * @param[in] keys the zone's DNSKEY records, wire RDATA.
+ * @param[in] nkeys how many.
+ * @param[in] now the time to check at (a parameter for fixed clocks).
  * @param[out] why a one-line detail; may be NULL.
  * @return the best outcome over the signatures (valid first).
  */
@@ -169,7 +188,16 @@ typedef void dns_auth_xfer_cb(void *arg, int code, const uint8_t *wire,
  * to @p srv on @p base: UDP, and TCP again when the reply is truncated, all
  * within @p timeout_ms. Non-blocking; @p cb runs from the loop exactly once
  * unless this fails or the exchange is cancelled. The message is copied.
+ * @param[in] base the event loop.
+ * @param[in] srv the server.
+ * @param[in] msg the message.
+ * @param[in] len its length.
+ * @param[in] flags DNS_AUTH_F_TCP or 0.
+ * @param[in] timeout_ms the time allowed for the whole exchange.
+ * @param[in] cb called with the outcome.
+ * @param[in] arg for @p cb.
  * @param[out] out the handle, for dns_auth_xfer_cancel(); may be NULL.
+ * @param[out] err the reason on failure; may be NULL.
  * @return 0, MXD_EINVAL, MXD_ENOMEM or MXD_EIO (no socket).
  */
 int	dns_auth_xfer_start(struct event_base *base,
@@ -182,8 +210,15 @@ void	dns_auth_xfer_cancel(struct dns_auth_xfer *x);
 
 /**
  * The same exchange on a private event base, waiting for it.
+ * @param[in] srv the server.
+ * @param[in] msg the message.
+ * @param[in] len its length.
+ * @param[in] flags DNS_AUTH_F_TCP or 0.
+ * @param[in] timeout_ms the time allowed.
  * @param[out] reply the reply; the caller frees it with mxd_free().
- * @return 0 or a negative MXD_E* code (message in @p err).
+ * @param[out] rlen its length.
+ * @param[out] err the reason on failure; may be NULL.
+ * @return 0 or a negative MXD_E* code.
  */
 int	dns_auth_xfer_sync(const struct dns_auth_server *srv,
 	    const uint8_t *msg, size_t len, unsigned flags, unsigned timeout_ms,
@@ -212,8 +247,13 @@ void	dns_auth_query_cancel(struct dns_auth_query *q);
 
 /**
  * One query, waiting for it on a private event base.
+ * @param[in] srv the server.
+ * @param[in] qname the name.
+ * @param[in] qtype the type.
+ * @param[in] timeout_ms the time allowed.
  * @param[out] ans the answer (also for timeouts and the like); free with
  *     dns_auth_answer_clear().
+ * @param[out] err the reason on failure; may be NULL.
  * @return 0 (look at ans->state) or a negative MXD_E* code.
  */
 int	dns_auth_query_sync(const struct dns_auth_server *srv,
@@ -251,7 +291,15 @@ void	dns_auth_fanout_cancel(struct dns_auth_fanout *f);
 
 /**
  * dns_auth_query_all() on a private base, waiting for all.
- * @param[out] res the results; free with dns_auth_results_free().
+ * @param[in] srv the servers.
+ * @param[in] nsrv how many.
+ * @param[in] qname the name.
+ * @param[in] qtype the type.
+ * @param[in] timeout_ms the time allowed for each server.
+ * @param[out] res one result per server, in order; free with
+ *     dns_auth_results_free(res, nsrv).
+ * @param[out] err the reason on failure; may be NULL.
+ * @return 0 or a negative MXD_E* code.
  */
 int	dns_auth_query_all_sync(const struct dns_auth_server *srv, size_t nsrv,
 	    const char *qname, uint16_t qtype, unsigned timeout_ms,

@@ -100,11 +100,14 @@ struct dns_publish_res {
 /**
  * Read the RRset at req->owner from the primary, work out the update,
  * send it with the prerequisite "RRset exists (value dependent)" holding
- * the RRset read (or "RRset does not exist" when there was none; RFC 2136
- * §2.4.2, §2.4.3) and check the server's TSIG on the reply.
+ * the RRset read, or req->expect when set (or "RRset does not exist" when
+ * there was none; RFC 2136 §2.4.2, §2.4.3) and check the server's TSIG on
+ * the reply.
+ * @param[in] req what to change, where, with which key.
  * @param[out] res always filled.
- * @return 0 (DONE or NOOP) or a negative MXD_E* code, the one-line reason
- *     in @p err and the class in res->outcome.
+ * @param[out] err the one-line reason on failure; may be NULL.
+ * @return 0 (DONE or NOOP) or a negative MXD_E* code, the class of the
+ *     failure in res->outcome.
  */
 int	dns_publish(const struct dns_publish_req *req,
 	    struct dns_publish_res *res, struct mxd_err *err);
