@@ -46,7 +46,10 @@ struct dns_auth_xfer {
 	enum xfer_state		 state;
 	int			 fd;
 	struct event		*io;
-	struct event		*timer;
+	struct event		*timer;		/* the whole exchange */
+	struct event		*resend;	/* UDP retransmission */
+	unsigned		 resend_ms;
+	unsigned		 sends;
 	uint8_t			*out;		/* 2-octet length + message */
 	size_t			 outlen;
 	size_t			 outoff;
@@ -93,6 +96,7 @@ static void	xfer_finish(struct dns_auth_xfer *x, int code,
 static void	xfer_free(struct dns_auth_xfer *x);
 static int	xfer_tcp_start(struct dns_auth_xfer *x);
 static void	xfer_on_timeout(evutil_socket_t fd, short what, void *arg);
+static void	xfer_on_resend(evutil_socket_t fd, short what, void *arg);
 static void	xfer_on_udp(evutil_socket_t fd, short what, void *arg);
 static void	xfer_on_tcp(evutil_socket_t fd, short what, void *arg);
 static void	sync_xfer_cb(void *arg, int code, const uint8_t *wire,
@@ -695,6 +699,9 @@ xfer_free(struct dns_auth_xfer *x)
 	if (x->timer != NULL) {
 		event_free(x->timer);
 	}
+	if (x->resend != NULL) {
+		event_free(x->resend);
+	}
 	if (x->fd >= 0) {
 		(void)close(x->fd);
 	}
@@ -732,6 +739,32 @@ xfer_on_timeout(evutil_socket_t fd, short what, void *arg)
 	xfer_finish(x, MXD_ETIMEDOUT, NULL, 0,
 	    x->state == X_UDP ? "no answer (timeout)" :
 	    "no answer over TCP (timeout)");
+}
+
+/*
+ * xfer_on_resend - no UDP reply yet: send the same query again, so that
+ * one lost datagram does not make a server look dead (RFC 1035 §4.2.1)
+ */
+static void
+xfer_on_resend(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_auth_xfer	*x = arg;
+	struct timeval		 tv;
+
+	(void)fd;
+	(void)what;
+	if (x->state != X_UDP || x->sends >= DNS_AUTH_UDP_SENDS) {
+		return;
+	}
+	if (send(x->fd, x->out + 2, x->outlen - 2, 0) < 0 &&
+	    errno != EAGAIN) {
+		xfer_finish(x, MXD_EIO, NULL, 0, strerror(errno));
+		return;
+	}
+	x->sends++;
+	tv.tv_sec = x->resend_ms / 1000;
+	tv.tv_usec = (suseconds_t)(x->resend_ms % 1000) * 1000;
+	(void)evtimer_add(x->resend, &tv);
 }
 
 /* xfer_on_udp - a datagram arrived (or an ICMP error) */
@@ -944,9 +977,15 @@ dns_auth_xfer_start(struct event_base *base,
 		if (send(x->fd, msg, len, 0) < 0 && errno != EAGAIN) {
 			goto sockfail;
 		}
+		x->sends = 1;
+		x->resend_ms = timeout_ms / DNS_AUTH_UDP_SENDS;
+		tv.tv_sec = x->resend_ms / 1000;
+		tv.tv_usec = (suseconds_t)(x->resend_ms % 1000) * 1000;
 		x->io = event_new(base, x->fd, EV_READ | EV_PERSIST,
 		    xfer_on_udp, x);
-		if (x->io == NULL || event_add(x->io, NULL) < 0) {
+		x->resend = evtimer_new(base, xfer_on_resend, x);
+		if (x->io == NULL || event_add(x->io, NULL) < 0 ||
+		    x->resend == NULL || evtimer_add(x->resend, &tv) < 0) {
 			xfer_free(x);
 			return mxd_err_set(err, MXD_ENOMEM, "event set-up");
 		}

@@ -171,6 +171,9 @@ const char	*dns_auth_state_str(enum dns_auth_state st);
 
 /* ------------------------------------------------------------------ */
 
+/** UDP sends of one query, spread evenly over the time allowed. */
+#define DNS_AUTH_UDP_SENDS	3
+
 /** Send over TCP from the start (else UDP, and TCP when truncated). */
 #define DNS_AUTH_F_TCP	0x01
 
@@ -185,8 +188,8 @@ typedef void dns_auth_xfer_cb(void *arg, int code, const uint8_t *wire,
 
 /**
  * Send one message (its first two octets are the ID the reply must carry)
- * to @p srv on @p base: UDP, and TCP again when the reply is truncated, all
- * within @p timeout_ms. Non-blocking; @p cb runs from the loop exactly once
+ * to @p srv on @p base: UDP (sent up to DNS_AUTH_UDP_SENDS times), and TCP
+ * again when the reply is truncated, all within @p timeout_ms. Non-blocking; @p cb runs from the loop exactly once
  * unless this fails or the exchange is cancelled. The message is copied.
  * @param[in] base the event loop.
  * @param[in] srv the server.

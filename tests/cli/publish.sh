@@ -36,6 +36,7 @@ K="$T/knot"
 hole_pid=""
 cleanup() {
 	"$TOP/lab/knot/down" "$K" >/dev/null 2>&1
+	[ -d "$T/knot-lag" ] && "$TOP/lab/knot/down" "$T/knot-lag" >/dev/null 2>&1
 	[ -n "$hole_pid" ] && kill "$hole_pid" 2>/dev/null
 	return 0
 }
@@ -262,6 +263,77 @@ t_cmd "a server that is not there is reported" 69 "$MXDANE" publish \
     --zone "$ZONE" --server "127.0.0.$((n + 3))@$PORT" \
     --tsig-key "$K/tsig.key" --host "mail.$ZONE" add "$R4"
 t_grep "as unreachable" "refused|unreachable" "$ERR"
+
+# --- a big RRset: truncated over UDP, complete over TCP -------------------
+BIG=()
+for i in $(seq 10 49); do
+	BIG+=("3 1 1 $(printf '%064d' "$i")")
+done
+t_cmd "add 40 records in one update" 0 "$MXDANE" publish --zone "$ZONE" \
+    --server "$P@$PORT" --tsig-key "$K/tsig.key" --host "big.$ZONE" \
+    add "${BIG[@]}"
+dig +norec +dnssec +notcp +ignore +bufsize=1232 -p "$PORT" @"$P" TLSA \
+    "_25._tcp.big.$ZONE" > "$T/dig-big.txt" 2>&1
+t_grep "over UDP the answer is truncated" "flags: qr aa tc" "$T/dig-big.txt"
+i=0
+while [ "$(dig +norec +short +tcp -p "$PORT" @"$S" TLSA "_25._tcp.big.$ZONE" |
+    wc -l)" -lt 40 ] && [ $i -lt 50 ]; do
+	i=$((i + 1))
+	sleep 0.2
+done
+t_run "$AUTHQ" -z "$ZONE" "_25._tcp.big.$ZONE" TLSA "$P@$PORT" "$S@$PORT"
+t_eq "dns/auth gets all 40 records from each server (TCP retry)" \
+    "$(grep -c '^  rr ' "$OUT")" 80
+t_eq "with valid signatures" "$(grep -c 'sigcheck valid' "$OUT")" 2
+
+# --- a silent server, seen by dns/auth ----------------------------------------
+"$HOLE" "$HOLEADDR" "$PORT" 30 > "$T/hole.out" 2>&1 &
+hole_pid=$!
+i=0
+while ! grep -q ready "$T/hole.out" 2>/dev/null && [ $i -lt 50 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+start=$(date +%s)
+t_run "$AUTHQ" -w 1500 "$OWNER" TLSA "$HOLEADDR@$PORT" "$P@$PORT"
+took=$(($(date +%s) - start))
+t_grep "authq: the silent server times out" \
+    "server $HOLEADDR@$PORT state timeout" "$OUT"
+t_grep "authq: while the other answers" "server $P@$PORT state data" "$OUT"
+[ "$took" -le 3 ] && ok "authq: in parallel, within the budget ($took s)" ||
+    not_ok "authq: in parallel, within the budget ($took s for 1.5 s)"
+kill "$hole_pid" 2>/dev/null
+wait "$hole_pid" 2>/dev/null
+hole_pid=""
+
+# --- a secondary that lags (no NOTIFY, hourly refresh) ---------------------
+L="$T/knot-lag"
+LP=127.0.0.$((n + 4))
+LS=127.0.0.$((n + 5))
+mkdir -p "$L/zones"
+cp "$K/zones/$ZONE.zone" "$L/zones/"
+cp "$K/tsig.key" "$L/"
+if KNOT_LAG=3600 "$TOP/lab/knot/up" "$L" "$LP@$PORT" "$LS@$PORT" \
+    > "$T/lag-up.txt" 2>&1; then
+	ok "a lagging pair comes up"
+	t_cmd "publish to its primary" 0 "$MXDANE" publish --zone "$ZONE" \
+	    --server "$LP@$PORT" --tsig-key "$L/tsig.key" --host "mail.$ZONE" \
+	    add "$R4"
+	sleep 1
+	t_run "$AUTHQ" -z "$ZONE" "$OWNER" TLSA "$LP@$PORT" "$LS@$PORT"
+	t_eq "authq: the primary has the new record, the secondary not" \
+	    "$(grep -c "^  rr 030101$(printf '4%.0s' $(seq 64))" "$OUT")" 1
+	t_run "$AUTHQ" "$ZONE" SOA "$LP@$PORT" "$LS@$PORT"
+	s1=$(sed -n "s/^server $LP@$PORT .* serial \([0-9]*\).*/\1/p" "$OUT")
+	s2=$(sed -n "s/^server $LS@$PORT .* serial \([0-9]*\).*/\1/p" "$OUT")
+	[ -n "$s1" ] && [ -n "$s2" ] && [ "$s1" -gt "$s2" ] &&
+	    ok "authq: the serials differ ($s1 > $s2)" ||
+	    not_ok "authq: the serials differ ($s1 > $s2)"
+else
+	not_ok "a lagging pair comes up"
+	diag "$T/lag-up.txt"
+fi
+"$TOP/lab/knot/down" "$L"
 
 # --- bad input ------------------------------------------------------------
 t_cmd "a missing key file" 66 "$MXDANE" publish --zone "$ZONE" \
