@@ -57,6 +57,7 @@ struct dns_auth_xfer {
 	size_t			 inoff;
 	size_t			 inwant;	/* TCP: 2, then 2 + length */
 	uint16_t		 id;
+	int			 failed;	/* errno of a failed start */
 	dns_auth_xfer_cb	*cb;
 	void			*arg;
 };
@@ -736,6 +737,10 @@ xfer_on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (x->failed != 0) {
+		xfer_finish(x, MXD_EIO, NULL, 0, strerror(x->failed));
+		return;
+	}
 	xfer_finish(x, MXD_ETIMEDOUT, NULL, 0,
 	    x->state == X_UDP ? "no answer (timeout)" :
 	    "no answer over TCP (timeout)");
@@ -995,9 +1000,27 @@ dns_auth_xfer_start(struct event_base *base,
 	}
 	return 0;
 sockfail:
-	(void)mxd_err_set(err, MXD_EIO, "%s: %s", srv->text, strerror(errno));
-	xfer_free(x);
-	return MXD_EIO;
+	/*
+	 * No socket, no route, refused at once: the server is unreachable,
+	 * which is an outcome like any other, reported from the loop, so that
+	 * one bad address does not stop a fan-out over all of them.
+	 */
+	x->failed = errno != 0 ? errno : EIO;
+	if (x->io != NULL) {
+		event_free(x->io);
+		x->io = NULL;
+	}
+	tv.tv_sec = 0;
+	tv.tv_usec = 0;
+	if (evtimer_del(x->timer) < 0 || evtimer_add(x->timer, &tv) < 0) {
+		xfer_free(x);
+		return mxd_err_set(err, MXD_EIO, "%s: %s", srv->text,
+		    strerror(errno));
+	}
+	if (out != NULL) {
+		*out = x;
+	}
+	return 0;
 }
 
 /* dns_auth_xfer_cancel - stop an exchange; its callback never runs */

@@ -201,7 +201,8 @@ typedef void dns_auth_xfer_cb(void *arg, int code, const uint8_t *wire,
  * @param[in] arg for @p cb.
  * @param[out] out the handle, for dns_auth_xfer_cancel(); may be NULL.
  * @param[out] err the reason on failure; may be NULL.
- * @return 0, MXD_EINVAL, MXD_ENOMEM or MXD_EIO (no socket).
+ * @return 0, MXD_EINVAL or MXD_ENOMEM. A server that cannot be reached
+ *     (no socket, no route) is reported through @p cb, with MXD_EIO.
  */
 int	dns_auth_xfer_start(struct event_base *base,
 	    const struct dns_auth_server *srv, const uint8_t *msg, size_t len,

@@ -128,6 +128,11 @@ t_run "$AUTHQ" "mail.nowhere.test" A "$P@$PORT"
 t_grep "authq: a zone not served is lame" "state lame" "$OUT"
 t_run "$AUTHQ" -w 500 "$OWNER" TLSA "127.0.0.$((n + 3))@$PORT"
 t_grep "authq: nothing listening is unreachable" "state unreachable" "$OUT"
+t_run "$AUTHQ" -w 500 "$OWNER" TLSA "fe80::1@$PORT" "$P@$PORT"
+t_grep "authq: an address that cannot be used is unreachable" \
+    "server fe80::1@$PORT state unreachable" "$OUT"
+t_grep "authq: and the other servers are still asked" \
+    "server $P@$PORT state data" "$OUT"
 
 # --- add, idempotency, signatures, propagation ---------------------------
 serial0=$(serial_at "$P")
