@@ -269,6 +269,32 @@ t_cmd "a server that is not there is reported" 69 "$MXDANE" publish \
     --tsig-key "$K/tsig.key" --host "mail.$ZONE" add "$R4"
 t_grep "as unreachable" "refused|unreachable" "$ERR"
 
+# --- a primary that lies: no NOERROR is believed without its TSIG ----------
+FAKE="$BUILD/tools/fakeupd"
+for m in unsigned:76:unsigned badmac:76:"does not verify" \
+    wrongid:69:"reply with another ID" garbage:69:malformed; do
+	mode=${m%%:*}
+	rest=${m#*:}
+	want=${rest%%:*}
+	why=${rest#*:}
+	"$FAKE" "$HOLEADDR" "$PORT" "$mode" 30 > "$T/fake.out" 2>&1 &
+	hole_pid=$!
+	i=0
+	while ! grep -q ready "$T/fake.out" 2>/dev/null && [ $i -lt 50 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	t_cmd "a $mode reply to the update: exit $want" "$want" "$MXDANE" \
+	    publish --zone "$ZONE" --server "$HOLEADDR@$PORT" \
+	    --tsig-key "$K/tsig.key" --host "mail.$ZONE" --timeout 3 add "$R4"
+	t_oneline_err "a $mode reply: one line"
+	t_grep "a $mode reply: says $why" "$why" "$ERR"
+	t_nogrep "a $mode reply: no success claimed" "." "$OUT"
+	kill "$hole_pid" 2>/dev/null
+	wait "$hole_pid" 2>/dev/null
+	hole_pid=""
+done
+
 # --- a big RRset: truncated over UDP, complete over TCP -------------------
 BIG=()
 for i in $(seq 10 49); do
