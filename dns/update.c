@@ -818,6 +818,13 @@ send_update(const struct dns_publish_req *req, const struct tlsa_rr *cur,
 		    "zone %s, or the key may not update it)%s",
 		    req->server->text, req->zone, unsig);
 		break;
+	case LDNS_RCODE_SERVFAIL:
+		/* The server could not apply it now: try again later. */
+		res->outcome = DNS_PUBLISH_NOANSWER;
+		r = mxd_err_set(err, MXD_EDNS,
+		    "%s could not apply the update: SERVFAIL%s",
+		    req->server->text, unsig);
+		break;
 	default:
 		res->outcome = DNS_PUBLISH_REFUSED;
 		r = mxd_err_set(err, MXD_EACCES,

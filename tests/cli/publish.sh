@@ -167,6 +167,11 @@ t_oneline_err "with one line saying why"
 t_grep "naming --force" "use --force" "$ERR"
 t_eq "and the zone is unchanged" "$(serial_at "$P")" "$serial2"
 
+t_cmd "--owner names the RRset directly" 0 "$MXDANE" publish \
+    --zone "$ZONE" --server "$P@$PORT" --tsig-key "$K/tsig.key" \
+    --owner "$OWNER" add "$R2"
+t_grep "(the same RRset: nothing to change)" "^nothing to change" "$OUT"
+
 # --- replace and TTL --------------------------------------------------------
 t_cmd "replace the RRset" 0 "$MXDANE" "${PUB[@]}" replace "$R3" "$R4"
 t_eq "the primary serves exactly the new set" "$(tlsa_at "$P")" \
@@ -272,7 +277,8 @@ t_grep "as unreachable" "refused|unreachable" "$ERR"
 # --- a primary that lies: no NOERROR is believed without its TSIG ----------
 FAKE="$BUILD/tools/fakeupd"
 for m in unsigned:76:unsigned badmac:76:"does not verify" \
-    wrongid:69:"reply with another ID" garbage:69:malformed; do
+    wrongid:69:"reply with another ID" garbage:69:malformed \
+    badtime:78:BADTIME; do
 	mode=${m%%:*}
 	rest=${m#*:}
 	want=${rest%%:*}
@@ -384,6 +390,10 @@ t_nogrep "without the secret" "not base64!" "$ERR"
 printf 'zone "x" { type master; };\n' > "$T/conf.key"
 t_cmd "a file that is no key file" 65 "$MXDANE" publish --zone "$ZONE" \
     --server "$P@$PORT" --tsig-key "$T/conf.key" --host "mail.$ZONE" add "$R4"
+t_cmd "a bad host name" 65 "$MXDANE" publish --zone "$ZONE" \
+    --server "$P@$PORT" --tsig-key "$K/tsig.key" --host "mail..$ZONE" \
+    add "$R4"
+t_oneline_err "with one line"
 t_cmd "a malformed record" 65 "$MXDANE" "${PUB[@]}" add "3 1 1 zz"
 t_oneline_err "with one line"
 t_grep "naming the record" "record 1" "$ERR"

@@ -9,6 +9,7 @@
  *   badmac     NOERROR signed with another secret under the same key name
  *   wrongid    NOERROR with another message ID
  *   garbage    bytes that are no DNS message
+ *   badtime    NOTAUTH with the TSIG error BADTIME
  * Exits by itself after SECONDS (default 60). Prints "ready" once bound.
  */
 #include <errno.h>
@@ -71,6 +72,20 @@ reply(const uint8_t *q, size_t qlen, uint8_t **out, size_t *outlen)
 		ldns_pkt_set_tsig(pkt, NULL);
 		if (strcmp(mode, "wrongid") == 0) {
 			ldns_pkt_set_id(pkt, (uint16_t)(ldns_pkt_id(pkt) + 1));
+		}
+		if (strcmp(mode, "badtime") == 0) {
+			ldns_rdf *old;
+
+			ldns_pkt_set_rcode(pkt, LDNS_RCODE_NOTAUTH);
+			if (ldns_pkt_tsig_sign(pkt, "mxdane-update",
+			    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 300,
+			    "hmac-sha256.", NULL) != LDNS_STATUS_OK) {
+				ldns_pkt_free(pkt);
+				return -1;
+			}
+			old = ldns_rr_set_rdf(ldns_pkt_tsig(pkt),
+			    ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 18), 5);
+			ldns_rdf_deep_free(old);
 		}
 		if (strcmp(mode, "badmac") == 0 &&
 		    ldns_pkt_tsig_sign(pkt, "mxdane-update",
