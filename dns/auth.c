@@ -177,6 +177,42 @@ bad:
 	    mxd_sanitize(text, strlen(text), shown, sizeof(shown)));
 }
 
+/* dns_auth_servers_add - one more address to ask, once */
+int
+dns_auth_servers_add(struct dns_auth_server **list, size_t *n,
+    const char *nsname, const char *addr, uint16_t port, struct mxd_err *err)
+{
+	struct dns_auth_server	 srv, *grown;
+	size_t			 i;
+	int			 r;
+
+	if (list == NULL || n == NULL) {
+		return mxd_err_set(err, MXD_EINVAL, "no server list");
+	}
+	r = dns_auth_server_parse(addr, port, nsname, &srv, err);
+	if (r < 0) {
+		return r;
+	}
+	for (i = 0; i < *n; i++) {
+		if ((*list)[i].salen == srv.salen &&
+		    memcmp(&(*list)[i].sa, &srv.sa, srv.salen) == 0) {
+			return 0;
+		}
+	}
+	if (*n >= DNS_AUTH_RR_MAX) {
+		return mxd_err_set(err, MXD_ENOSPC,
+		    "more than %d nameserver addresses", DNS_AUTH_RR_MAX);
+	}
+	grown = mxd_realloc(*list, (*n + 1) * sizeof(**list));
+	if (grown == NULL) {
+		return mxd_err_set(err, MXD_ENOMEM, "out of memory");
+	}
+	grown[*n] = srv;
+	*list = grown;
+	(*n)++;
+	return 0;
+}
+
 /* dns_auth_query_build - a non-recursive DO=1 query in wire form */
 int
 dns_auth_query_build(const char *qname, uint16_t qtype, uint16_t id,
@@ -399,6 +435,7 @@ dns_auth_parse(const uint8_t *wire, size_t len, const char *qname,
     uint16_t qtype, uint16_t id, struct dns_auth_answer *ans,
     struct mxd_err *err)
 {
+	struct mxd_err	 local;
 	ldns_pkt	*pkt = NULL;
 	ldns_status	 st;
 	const ldns_rr	*q;
@@ -406,6 +443,9 @@ dns_auth_parse(const uint8_t *wire, size_t len, const char *qname,
 
 	if (wire == NULL || qname == NULL || ans == NULL) {
 		return mxd_err_set(err, MXD_EINVAL, "nothing to parse");
+	}
+	if (err == NULL) {
+		err = &local;		/* the reason also goes to ans->why */
 	}
 	memset(ans, 0, sizeof(*ans));
 	ans->state = DNS_AUTH_BADREPLY;
@@ -490,9 +530,7 @@ fail:
 	}
 	ans->qtype = qtype;
 	ans->state = DNS_AUTH_BADREPLY;
-	if (err != NULL) {
-		(void)snprintf(ans->why, sizeof(ans->why), "%s", err->msg);
-	}
+	(void)snprintf(ans->why, sizeof(ans->why), "%s", err->msg);
 	return r;
 }
 

@@ -111,6 +111,25 @@ int	dns_auth_server_parse(const char *text, uint16_t defport,
 	    const char *name, struct dns_auth_server *srv, struct mxd_err *err);
 
 /**
+ * Add one address of one nameserver to a list of servers to ask, as the
+ * caller resolved them (NS set of the zone, then every A and AAAA of each
+ * NS, through the validating resolver). An address already in the list is
+ * not added again: two NS names on one address are one server.
+ * @param[in,out] list the array, grown here; start with NULL, free with
+ *     mxd_free().
+ * @param[in,out] n its length.
+ * @param[in] nsname the NS name, for messages.
+ * @param[in] addr an IPv4 or IPv6 address, optionally with \@PORT.
+ * @param[in] port the port when @p addr has none (53).
+ * @param[out] err the reason on failure; may be NULL.
+ * @return 0, MXD_EBADDATA, MXD_ENOSPC (more than DNS_AUTH_RR_MAX) or
+ *     MXD_ENOMEM.
+ */
+int	dns_auth_servers_add(struct dns_auth_server **list, size_t *n,
+	    const char *nsname, const char *addr, uint16_t port,
+	    struct mxd_err *err);
+
+/**
  * Build a query: QNAME, QTYPE, class IN, RD=0, EDNS0 with DO=1 and a
  * DNS_AUTH_EDNS_SIZE buffer, the given ID.
  * @param[in] qname the name asked for.

@@ -322,6 +322,31 @@ test_auth_server_parse(void **state)
 	}
 }
 
+static void
+test_auth_servers_add_dedups_addresses(void **state)
+{
+	struct dns_auth_server	*list = NULL;
+	struct mxd_err		 err;
+	size_t			 n = 0;
+
+	(void)state;
+	assert_int_equal(dns_auth_servers_add(&list, &n, "ns1.example.",
+	    "192.0.2.1", 53, &err), 0);
+	assert_int_equal(dns_auth_servers_add(&list, &n, "ns1.example.",
+	    "2001:db8::1", 53, &err), 0);
+	assert_int_equal(dns_auth_servers_add(&list, &n, "ns2.example.",
+	    "192.0.2.1", 53, &err), 0);		/* the same server */
+	assert_int_equal(dns_auth_servers_add(&list, &n, "ns2.example.",
+	    "192.0.2.1@5353", 53, &err), 0);	/* another port */
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].name, "ns1.example.");
+	assert_string_equal(list[2].text, "192.0.2.1@5353");
+	assert_int_equal(dns_auth_servers_add(&list, &n, "ns3.example.",
+	    "ns3.example", 53, &err), MXD_EBADDATA);
+	assert_int_equal(n, 3);
+	mxd_free(list);
+}
+
 /* ------------------------------------------------------------------ */
 /* Signatures, with a key made here                                    */
 /* ------------------------------------------------------------------ */
@@ -548,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_auth_parse_survives_allocation_failures),
 		cmocka_unit_test(test_auth_query_build_is_rd0_edns_do),
 		cmocka_unit_test(test_auth_server_parse),
+		cmocka_unit_test(test_auth_servers_add_dedups_addresses),
 	};
 	const struct CMUnitTest sigtests[] = {
 		cmocka_unit_test(
