@@ -46,16 +46,16 @@ struct dns_auth_xfer {
 	enum xfer_state		 state;
 	int			 fd;
 	struct event		*io;
-	struct event		*timer;		/* the whole exchange */
+	struct event		*timer;		/* whole exchange */
 	struct event		*resend;	/* UDP retransmission */
 	unsigned		 resend_ms;
 	unsigned		 sends;
-	uint8_t			*out;		/* 2-octet length + message */
+	uint8_t			*out;		/* length, message */
 	size_t			 outlen;
 	size_t			 outoff;
-	uint8_t			*in;		/* reply, DNS_AUTH_MSG_MAX + 2 */
+	uint8_t			*in;		/* reply, max + 2 */
 	size_t			 inoff;
-	size_t			 inwant;	/* TCP: 2, then 2 + length */
+	size_t			 inwant;	/* 2, then 2 + len */
 	uint16_t		 id;
 	int			 failed;	/* errno of a failed start */
 	dns_auth_xfer_cb	*cb;
@@ -106,7 +106,8 @@ static void	query_xfer_cb(void *arg, int code, const uint8_t *wire,
 		    size_t len, const struct mxd_err *err);
 static void	sync_query_cb(void *arg, struct dns_auth_answer *ans);
 static void	fanout_cb(void *arg, struct dns_auth_answer *ans);
-static void	sync_all_cb(void *arg, struct dns_auth_result *res, size_t n);
+static void	sync_all_cb(void *arg, struct dns_auth_result *res,
+		    size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Names, servers, queries                                             */
@@ -407,13 +408,15 @@ parse_pkt(const ldns_pkt *pkt, struct dns_auth_answer *ans,
 			rr = ldns_rr_list_rr(sects[s], i);
 			switch (ldns_rr_get_type(rr)) {
 			case LDNS_RR_TYPE_SOA:
-				if (!ans->has_soa && ldns_rr_rd_count(rr) == 7) {
-					ans->has_soa = 1;
-					ans->serial = ldns_rdf2native_int32(
-					    ldns_rr_rdf(rr, 2));
-					ans->soa_minimum = ldns_rdf2native_int32(
-					    ldns_rr_rdf(rr, 6));
+				if (ans->has_soa ||
+				    ldns_rr_rd_count(rr) != 7) {
+					break;
 				}
+				ans->has_soa = 1;
+				ans->serial = ldns_rdf2native_int32(
+				    ldns_rr_rdf(rr, 2));
+				ans->soa_minimum = ldns_rdf2native_int32(
+				    ldns_rr_rdf(rr, 6));
 				break;
 			case LDNS_RR_TYPE_NSEC:
 				ans->nsec += s == 1;
@@ -445,7 +448,7 @@ dns_auth_parse(const uint8_t *wire, size_t len, const char *qname,
 		return mxd_err_set(err, MXD_EINVAL, "nothing to parse");
 	}
 	if (err == NULL) {
-		err = &local;		/* the reason also goes to ans->why */
+		err = &local;		/* the reason goes to ans->why */
 	}
 	memset(ans, 0, sizeof(*ans));
 	ans->state = DNS_AUTH_BADREPLY;
@@ -1241,7 +1244,7 @@ dns_auth_query_sync(const struct dns_auth_server *srv, const char *qname,
 	int			 r;
 
 	if (ans == NULL) {
-		return mxd_err_set(err, MXD_EINVAL, "nowhere to put the answer");
+		return mxd_err_set(err, MXD_EINVAL, "no answer record");
 	}
 	memset(ans, 0, sizeof(*ans));
 	base = event_base_new();

@@ -27,8 +27,8 @@ struct mxd_err;
 
 /** One server: a display name and an address with a port. */
 struct dns_auth_server {
-	char			 name[DNS_AUTH_NAME_MAX]; /* NS name or "" */
-	char			 text[80];	/* "192.0.2.1@53", for messages */
+	char			 name[DNS_AUTH_NAME_MAX]; /* NS or "" */
+	char			 text[80];	/* "192.0.2.1@53" */
 	struct sockaddr_storage	 sa;
 	socklen_t		 salen;
 };
@@ -38,8 +38,8 @@ enum dns_auth_state {
 	DNS_AUTH_DATA,		/* authoritative, the RRset is there */
 	DNS_AUTH_NODATA,	/* authoritative NOERROR, no such RRset */
 	DNS_AUTH_NXDOMAIN,	/* authoritative NXDOMAIN */
-	DNS_AUTH_LAME,		/* not authoritative: AA=0, REFUSED, NOTAUTH */
-	DNS_AUTH_RCODE,		/* another error rcode (SERVFAIL, FORMERR) */
+	DNS_AUTH_LAME,		/* AA=0, REFUSED or NOTAUTH */
+	DNS_AUTH_RCODE,		/* SERVFAIL, FORMERR, ... */
 	DNS_AUTH_TIMEOUT,	/* no answer within the time allowed */
 	DNS_AUTH_UNREACHABLE,	/* connection refused, no route */
 	DNS_AUTH_BADREPLY,	/* malformed, or not an answer to our query */
@@ -57,7 +57,7 @@ struct dns_auth_sig {
 	uint8_t		 labels;
 	uint16_t	 key_tag;
 	uint32_t	 orig_ttl;
-	uint32_t	 inception;	/* seconds since 1970, serial arith. */
+	uint32_t	 inception;	/* RFC 4034 §3.1.5 */
 	uint32_t	 expiration;
 	char		 signer[DNS_AUTH_NAME_MAX];
 };
@@ -68,24 +68,24 @@ struct dns_auth_sig {
  */
 struct dns_auth_answer {
 	enum dns_auth_state	 state;
-	int			 rcode;		/* when an answer arrived */
+	int			 rcode;		/* of the reply */
 	int			 aa;		/* AA flag */
-	int			 cname;		/* a CNAME at QNAME instead */
-	uint32_t		 ttl;		/* of the RRset (smallest) */
+	int			 cname;		/* CNAME at QNAME */
+	uint32_t		 ttl;		/* smallest */
 	size_t			 nrr;
-	struct dns_auth_rdata	*rr;		/* the RRset of QTYPE */
+	struct dns_auth_rdata	*rr;		/* RRset of QTYPE */
 	size_t			 nsig;
 	struct dns_auth_sig	*sig;		/* RRSIGs covering it */
-	int			 has_soa;	/* SOA in answer or authority */
+	int			 has_soa;	/* SOA seen */
 	uint32_t		 serial;
 	uint32_t		 soa_minimum;
 	unsigned		 nsec;		/* NSEC in authority */
 	unsigned		 nsec3;		/* NSEC3 in authority */
 	char			 qname[DNS_AUTH_NAME_MAX];
 	uint16_t		 qtype;
-	uint8_t			*wire;		/* the reply, for sig checks */
+	uint8_t			*wire;		/* the reply */
 	size_t			 wirelen;
-	char			 why[256];	/* detail for the failures */
+	char			 why[256];	/* why it failed */
 };
 
 /** The outcome of checking the RRSIGs over an answer RRset. */
@@ -208,7 +208,8 @@ typedef void dns_auth_xfer_cb(void *arg, int code, const uint8_t *wire,
 /**
  * Send one message (its first two octets are the ID the reply must carry)
  * to @p srv on @p base: UDP (sent up to DNS_AUTH_UDP_SENDS times), and TCP
- * again when the reply is truncated, all within @p timeout_ms. Non-blocking; @p cb runs from the loop exactly once
+ * again when the reply is truncated, all within @p timeout_ms.
+ * Non-blocking; @p cb runs from the loop exactly once
  * unless this fails or the exchange is cancelled. The message is copied.
  * @param[in] base the event loop.
  * @param[in] srv the server.
@@ -225,8 +226,8 @@ typedef void dns_auth_xfer_cb(void *arg, int code, const uint8_t *wire,
  */
 int	dns_auth_xfer_start(struct event_base *base,
 	    const struct dns_auth_server *srv, const uint8_t *msg, size_t len,
-	    unsigned flags, unsigned timeout_ms, dns_auth_xfer_cb *cb, void *arg,
-	    struct dns_auth_xfer **out, struct mxd_err *err);
+	    unsigned flags, unsigned timeout_ms, dns_auth_xfer_cb *cb,
+	    void *arg, struct dns_auth_xfer **out, struct mxd_err *err);
 
 /** Stop an exchange before its callback ran; the callback never runs. */
 void	dns_auth_xfer_cancel(struct dns_auth_xfer *x);
@@ -261,8 +262,8 @@ typedef void dns_auth_cb(void *arg, struct dns_auth_answer *ans);
  * @return 0 or a negative MXD_E* code; @p cb is not called on failure.
  */
 int	dns_auth_query_start(struct event_base *base,
-	    const struct dns_auth_server *srv, const char *qname, uint16_t qtype,
-	    unsigned timeout_ms, dns_auth_cb *cb, void *arg,
+	    const struct dns_auth_server *srv, const char *qname,
+	    uint16_t qtype, unsigned timeout_ms, dns_auth_cb *cb, void *arg,
 	    struct dns_auth_query **out, struct mxd_err *err);
 
 /** Stop a query before its callback ran. */
@@ -324,8 +325,8 @@ void	dns_auth_fanout_cancel(struct dns_auth_fanout *f);
  * @param[out] err the reason on failure; may be NULL.
  * @return 0 or a negative MXD_E* code.
  */
-int	dns_auth_query_all_sync(const struct dns_auth_server *srv, size_t nsrv,
-	    const char *qname, uint16_t qtype, unsigned timeout_ms,
+int	dns_auth_query_all_sync(const struct dns_auth_server *srv,
+	    size_t nsrv, const char *qname, uint16_t qtype, unsigned timeout_ms,
 	    struct dns_auth_result **res, struct mxd_err *err);
 
 /** Free results; NULL is a no-op. */

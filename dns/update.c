@@ -59,8 +59,8 @@ static int	b64_check(const char *s, size_t len, size_t *decoded);
 static int	expect_tok(struct lexer *lx, enum tok_type want,
 		    const char *what, struct mxd_err *err);
 static int	copy_tok(const struct lexer *lx, char *out, size_t outsz);
-static ldns_rr	*tlsa_to_ldns(const ldns_rdf *owner, const struct tlsa_rr *t,
-		    uint32_t ttl, ldns_rr_class cls);
+static ldns_rr	*tlsa_to_ldns(const ldns_rdf *owner,
+		    const struct tlsa_rr *t, uint32_t ttl, ldns_rr_class cls);
 static ldns_rr	*empty_rr(const ldns_rdf *owner, ldns_rr_class cls);
 static int	set_has(const struct tlsa_rr *set, size_t n,
 		    const struct tlsa_rr *rr);
@@ -871,7 +871,7 @@ dns_publish(const struct dns_publish_req *req, struct dns_publish_res *res,
 	if (req == NULL || req->zone == NULL || req->owner == NULL ||
 	    req->server == NULL || req->key == NULL || req->nrr == 0 ||
 	    req->rr == NULL || req->timeout_ms == 0) {
-		return mxd_err_set(err, MXD_EINVAL, "incomplete update request");
+		return mxd_err_set(err, MXD_EINVAL, "incomplete request");
 	}
 	r = read_rrset(req, &cur, &ncur, &curttl, res, err);
 	if (r < 0) {

@@ -61,7 +61,7 @@ enum dns_publish_outcome {
 	DNS_PUBLISH_CHANGED,	/* the RRset changed under us */
 	DNS_PUBLISH_REFUSED,	/* REFUSED, NOTAUTH, NOTZONE, ... */
 	DNS_PUBLISH_TSIG,	/* BADSIG, BADKEY, BADTIME */
-	DNS_PUBLISH_UNVERIFIED,	/* the reply's TSIG is missing or wrong */
+	DNS_PUBLISH_UNVERIFIED,	/* reply TSIG missing or wrong */
 	DNS_PUBLISH_NOANSWER,	/* timeout, unreachable, bad reply */
 	DNS_PUBLISH_LOCAL,	/* a local failure before sending */
 };
@@ -70,30 +70,30 @@ enum dns_publish_outcome {
 struct dns_publish_req {
 	enum dns_publish_op		 op;
 	const char			*zone;
-	const char			*owner;	/* _25._tcp.mail.example. */
+	const char			*owner;	/* _25._tcp.mx.example */
 	const struct dns_auth_server	*server;	/* the primary */
 	const struct dns_tsig_key	*key;
-	const struct tlsa_rr		*rr;	/* the records of the op */
+	const struct tlsa_rr		*rr;	/* records of the op */
 	size_t				 nrr;
 	uint32_t			 ttl;
-	int				 ttl_set;	/* else: RRset's, or 3600 */
+	int				 ttl_set;	/* else RRset's */
 	const struct tlsa_rr		*expect;	/* expected RRset */
 	size_t				 nexpect;
 	int				 expect_set;
-	int				 force;	/* may empty the RRset */
+	int				 force;	/* may empty it */
 	unsigned			 timeout_ms;	/* per exchange */
 };
 
 /** The outcome, with the numbers a report needs. */
 struct dns_publish_res {
 	enum dns_publish_outcome	 outcome;
-	int				 rcode;	/* server's, -1 if none */
-	int				 tsig_error;	/* 16 BADSIG, ... */
+	int				 rcode;	/* -1: none */
+	int				 tsig_error;	/* BADSIG 16 */
 	size_t				 before;	/* records read */
-	size_t				 after;		/* records wanted */
+	size_t				 after;		/* wanted */
 	size_t				 added;
 	size_t				 removed;
-	size_t				 skipped;	/* present/absent already */
+	size_t				 skipped;	/* no-ops */
 	uint32_t			 ttl;
 };
 

@@ -36,7 +36,9 @@ K="$T/knot"
 hole_pid=""
 cleanup() {
 	"$TOP/lab/knot/down" "$K" >/dev/null 2>&1
-	[ -d "$T/knot-lag" ] && "$TOP/lab/knot/down" "$T/knot-lag" >/dev/null 2>&1
+	if [ -d "$T/knot-lag" ]; then
+		"$TOP/lab/knot/down" "$T/knot-lag" >/dev/null 2>&1
+	fi
 	[ -n "$hole_pid" ] && kill "$hole_pid" 2>/dev/null
 	return 0
 }
@@ -220,7 +222,8 @@ t_oneline_err "with one line"
 t_grep "naming BADSIG" "BADSIG" "$ERR"
 t_nogrep "without the secret" "c2VjcmV0" "$ERR"
 t_cmd "an unknown key is rejected" 78 "$MXDANE" publish --zone "$ZONE" \
-    --server "$P@$PORT" --tsig-key "$T/unknown.key" --host "mail.$ZONE" add "$R4"
+    --server "$P@$PORT" --tsig-key "$T/unknown.key" --host "mail.$ZONE" \
+    add "$R4"
 t_grep "naming BADKEY" "BADKEY" "$ERR"
 t_eq "the zone is unchanged" "$(serial_at "$P")" "$serial4"
 t_eq "and so is the RRset" "$(tlsa_at "$P")" "$(want "$R1" "$R2" "$R3")"

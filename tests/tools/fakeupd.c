@@ -201,7 +201,8 @@ main(int argc, char **argv)
 			fromlen = sizeof(from);
 			n = recvfrom(udp, buf, sizeof(buf), 0,
 			    (struct sockaddr *)&from, &fromlen);
-			if (n > 0 && reply(buf, (size_t)n, &out, &outlen) == 0) {
+			if (n > 0 &&
+			    reply(buf, (size_t)n, &out, &outlen) == 0) {
 				(void)sendto(udp, out, outlen, 0,
 				    (struct sockaddr *)&from, fromlen);
 				free(out);

@@ -354,12 +354,12 @@ test_auth_servers_add_dedups_addresses(void **state)
 struct signed_fixture {
 	uint8_t			*wire;		/* signed reply */
 	size_t			 len;
-	uint8_t			*unsigned_wire;	/* same without RRSIG */
+	uint8_t			*unsigned_wire;	/* no RRSIG */
 	size_t			 ulen;
-	uint8_t			*tampered;	/* data changed after signing */
+	uint8_t			*tampered;	/* changed data */
 	size_t			 tlen;
-	struct dns_auth_rdata	 key;		/* the zone's DNSKEY */
-	struct dns_auth_rdata	 other;		/* an unrelated DNSKEY */
+	struct dns_auth_rdata	 key;		/* zone DNSKEY */
+	struct dns_auth_rdata	 other;		/* another one */
 };
 
 /* key_rdata - a DNSKEY RR's RDATA */
@@ -564,10 +564,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auth_parse_good_reply),
 		cmocka_unit_test(test_auth_parse_rejects_every_truncation),
-		cmocka_unit_test(test_auth_parse_rejects_counts_beyond_the_data),
-		cmocka_unit_test(test_auth_parse_rejects_question_count_not_one),
+		cmocka_unit_test(
+		    test_auth_parse_rejects_counts_beyond_the_data),
+		cmocka_unit_test(
+		    test_auth_parse_rejects_question_count_not_one),
 		cmocka_unit_test(test_auth_parse_rejects_compression_loops),
-		cmocka_unit_test(test_auth_parse_rejects_another_question_or_id),
+		cmocka_unit_test(
+		    test_auth_parse_rejects_another_question_or_id),
 		cmocka_unit_test(test_auth_parse_classifies_rcode_and_aa),
 		cmocka_unit_test(test_auth_parse_soa_serial_from_authority),
 		cmocka_unit_test(test_auth_parse_survives_allocation_failures),

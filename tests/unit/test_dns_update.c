@@ -107,8 +107,10 @@ test_key_parse_refuses_malformed_files(void **state)
 		"key \"k\" { algorithm hmac-sha256; secret \"" SECRET "\";",
 		"key \"k\" { algorithm hmac-sha256; secret \"" SECRET "\"; };"
 		    " }",
-		"key \"k\" { algorithm hmac-sha256; secret \"" SECRET "\"; }; ;",
-		"key \"k\" { algorithm hmac-sha256; secret \"" SECRET "\"; }; @",
+		"key \"k\" { algorithm hmac-sha256; secret \"" SECRET
+		    "\"; }; ;",
+		"key \"k\" { algorithm hmac-sha256; secret \"" SECRET
+		    "\"; }; @",
 	};
 	struct dns_tsig_key	k;
 	struct mxd_err		err;
@@ -128,7 +130,8 @@ static void
 test_key_parse_refuses_bad_secrets_without_showing_them(void **state)
 {
 	static const char *secrets[] = {
-		"hI3mGHW/ZV1tFzdqFOsnR4zuoKvl2IYhPZ0ES85gc0Y",	/* no pad */
+		/* no padding */
+		"hI3mGHW/ZV1tFzdqFOsnR4zuoKvl2IYhPZ0ES85gc0Y",
 		"hI3mGHW/ZV1tFzdqFOsnR4zuoKvl2IYhPZ0ES85gc0Y==",
 		"hI3mGHW/ZV1tFzdq=OsnR4zuoKvl2IYhPZ0ES85gc0Y=",
 		"hI3mGHW/ZV1tFzdq FOsnR4zuoKvl2IYhPZ0ES85gc0Y=",
@@ -249,7 +252,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_parse_accepts_tsig_keygen_output),
-		cmocka_unit_test(test_key_parse_accepts_comments_order_and_case),
+		cmocka_unit_test(
+		    test_key_parse_accepts_comments_order_and_case),
 		cmocka_unit_test(test_key_parse_refuses_other_algorithms),
 		cmocka_unit_test(test_key_parse_refuses_malformed_files),
 		cmocka_unit_test(
