@@ -51,8 +51,8 @@ void	smtp_reply_free(struct smtp_reply *r);
  * Feed received bytes. Whole lines are taken from @p data until the reply
  * is complete; an incomplete last line is left for the next call (with
  * more data appended), unless it already exceeds the line limit.
- * @param[in] data received bytes (need not be NUL-terminated)
- * @param[out] used how many bytes of @p data were taken
+ * @p data holds @p len received bytes (not NUL-terminated); on return
+ * *@p used says how many of them were taken.
  * @return 1 when the reply is complete (call smtp_reply_reset() before
  *	feeding the next one), 0 when more input is needed (all whole lines
  *	were taken), MXD_EPROTO (not a reply, wrong code, continuation code
