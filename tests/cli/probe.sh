@@ -154,6 +154,34 @@ probe --key rsa --tls 1.2 127.0.0.1 "$P" mx.test "3 1 1 $LEAF"
 t_grep "RSA suite in TLS 1.2" '^cipher ECDHE-RSA' "$OUT"
 srv_stop "$SRV_PID"
 
+# --- long chains ------------------------------------------------------------
+# 60 copies of the intermediate (~60 KB): sent, recorded up to the cap.
+{ cat "$C/rsa.pem"; for i in $(seq 60); do cat "$C/int.pem"; done; } \
+    > "$C/long.pem"
+server longchain --cert "$C/long.pem" --key "$C/rsa.key"
+probe 127.0.0.1 "$P" mx.test "3 1 1 $LEAF"
+expect "chain of 61 certificates, 3 1 1" pass
+t_eq "chain of 61: 32 recorded" "$(field chain)" 32
+srv_stop "$SRV_PID"
+# 300 copies (~300 KB): over OpenSSL's limit on the certificate message.
+{ cat "$C/rsa.pem"; for i in $(seq 300); do cat "$C/int.pem"; done; } \
+    > "$C/huge.pem"
+server hugechain --cert "$C/huge.pem" --key "$C/rsa.key"
+probe 127.0.0.1 "$P" mx.test "3 1 1 $LEAF"
+expect "chain of 301 certificates" fail "^error TLS handshake: "
+srv_stop "$SRV_PID"
+
+# --- IPv6 ------------------------------------------------------------------
+if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
+	SRV_V6=1 server v6 --cert "$C/rsa-int.pem" --key "$C/rsa.key"
+	probe ::1 "$P" mx.test "3 1 1 $LEAF"
+	expect "IPv6 address" pass
+	t_eq "IPv6: address recorded" "$(field address)" "::1"
+	srv_stop "$SRV_PID"
+else
+	t_skip "IPv6 address" "no ::1 on lo"
+fi
+
 # --- modes of the sender ------------------------------------------------
 server good2 --cert "$C/rsa-int.pem" --key "$C/rsa.key"
 probe --mode encrypt 127.0.0.1 "$P" mx.test
