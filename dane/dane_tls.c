@@ -342,8 +342,10 @@ dane_ssl_verdict(SSL *ssl, const struct tlsa_rr *tlsa, size_t ntlsa,
 	    SSL_get0_dane_tlsa(ssl, &u, &s, &m, &data, &dlen) >= 0) {
 		out->dane = REPORT_ADDR_PASS;
 		out->depth = depth;
-		(void)dane_tlsa_str(u, s, m, data, dlen, 0, out->matched,
-		    sizeof(out->matched));
+		/* Whole when it fits (digests do), else head...tail. */
+		(void)dane_tlsa_str(u, s, m, data, dlen,
+		    2 * dlen + 12 < sizeof(out->matched) ? 0 : 32,
+		    out->matched, sizeof(out->matched));
 		return;
 	}
 	out->dane = REPORT_ADDR_FAIL;

@@ -56,6 +56,7 @@
 #define PROBE_READ_MAX		4096	/* buffered input, then backpressure */
 
 enum smtp_state {
+	SMTP_S_INIT,		/* not started */
 	SMTP_S_CONNECT,		/* TCP connect under way */
 	SMTP_S_BANNER,		/* waiting for the 220 greeting */
 	SMTP_S_EHLO,		/* EHLO sent */
@@ -69,7 +70,8 @@ enum smtp_state {
 struct smtp_probe {
 	struct event_base	*base;
 	struct bufferevent	*bev;		/* socket, then TLS over it */
-	SSL			*ssl;		/* owned by bev once it exists */
+	SSL			*ssl;		/* owned by bev once tls_filter */
+	int			 tls_filter;	/* bev is the TLS filter */
 	enum smtp_state		 state;
 	struct report_addr	*out;
 	smtp_probe_cb		*cb;
@@ -133,7 +135,7 @@ static const char *
 state_name(enum smtp_state st)
 {
 	static const char *const names[] = {
-		"CONNECT", "BANNER", "EHLO", "STARTTLS", "HANDSHAKE",
+		"INIT", "CONNECT", "BANNER", "EHLO", "STARTTLS", "HANDSHAKE",
 		"EHLO_TLS", "QUIT", "DONE",
 	};
 
@@ -145,6 +147,8 @@ static const char *
 state_doing(enum smtp_state st)
 {
 	switch (st) {
+	case SMTP_S_INIT:
+		return "starting";
 	case SMTP_S_CONNECT:
 		return "connecting";
 	case SMTP_S_BANNER:
@@ -340,10 +344,11 @@ probe_free(struct smtp_probe *s)
 {
 	size_t i;
 
-	if (s->bev != NULL) {
-		bufferevent_free(s->bev);	/* and the SSL, and the fd */
-	} else if (s->ssl != NULL) {
+	if (s->ssl != NULL && !s->tls_filter) {
 		SSL_free(s->ssl);
+	}
+	if (s->bev != NULL) {
+		bufferevent_free(s->bev);	/* the filter: SSL, socket, fd */
 	}
 	if (s->step_timer != NULL) {
 		event_free(s->step_timer);
@@ -442,6 +447,8 @@ smtp_enter(struct smtp_probe *s, enum smtp_state next)
 	smtp_reply_reset(&s->reply);
 
 	switch (next) {
+	case SMTP_S_INIT:
+		MXD_PANIC("back to INIT");
 	case SMTP_S_CONNECT:
 		if (bufferevent_socket_connect(s->bev,
 		    (struct sockaddr *)&s->sa, s->salen) != 0) {
@@ -702,6 +709,10 @@ total_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (s->state == SMTP_S_QUIT) {
+		smtp_enter(s, SMTP_S_DONE);	/* the result is known */
+		return;
+	}
 	fmt_secs(s->total_ms, secs, sizeof(secs));
 	smtp_fail(s, SMTP_S_DONE, "timeout: probe took more than %s in total "
 	    "(%s)", secs, state_doing(s->state));
@@ -779,10 +790,13 @@ smtp_tls_begin(struct smtp_probe *s)
 	    BUFFEREVENT_SSL_CONNECTING,
 	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	if (tbev == NULL) {
+		/* libevent frees the SSL on this failure (CLOSE_ON_FREE). */
+		s->ssl = NULL;
 		return MXD_ENOMEM;
 	}
 	/* The filter now owns the socket bufferevent and the SSL. */
 	s->bev = tbev;
+	s->tls_filter = 1;
 	bufferevent_setcb(tbev, read_cb, NULL, event_cb, s);
 	bufferevent_setwatermark(tbev, EV_READ, 0, PROBE_READ_MAX);
 	(void)bufferevent_enable(tbev, EV_READ | EV_WRITE);

@@ -81,6 +81,15 @@ probe 127.0.0.1 "$P" mx.test "3 0 1 $(openssl x509 -in "$C/rsa.pem" \
     -outform DER | openssl dgst -sha256 -r | cut -c1-64)"
 expect "3 0 1 of the leaf certificate" pass
 
+SPKIDER=$(openssl x509 -in "$C/rsa.pem" -noout -pubkey |
+    openssl pkey -pubin -outform DER | od -An -tx1 | tr -d ' \n')
+probe 127.0.0.1 "$P" mx.test "3 1 0 $SPKIDER"
+expect "3 1 0, the whole key" pass
+t_grep "3 1 0: long data shown as head...tail" \
+    "^matched 3 1 0 ${SPKIDER:0:32}\.\.\.${SPKIDER: -32}\$" "$OUT"
+probe 127.0.0.1 "$P" mx.test "3 1 0 ${SPKIDER}00"
+expect "3 1 0 with a trailing byte: OpenSSL refuses it" unusable
+
 probe 127.0.0.1 "$P" other.invalid "3 1 1 $LEAF"
 expect "DANE-EE ignores names (SNI other.invalid)" pass
 
