@@ -298,13 +298,9 @@ smtp_probe_start(struct event_base *base, const struct smtp_probe_params *p,
 			goto nomem;
 		}
 		for (i = 0; i < p->ntlsa; i++) {
-			s->tlsa[i] = p->tlsa[i];
-			s->tlsa[i].data = mxd_malloc(p->tlsa[i].len);
-			if (s->tlsa[i].data == NULL) {
+			if (tlsa_rr_copy(&s->tlsa[i], &p->tlsa[i]) != 0) {
 				goto nomem;
 			}
-			memcpy(s->tlsa[i].data, p->tlsa[i].data,
-			    p->tlsa[i].len);
 			s->ntlsa++;
 		}
 	}

@@ -25,9 +25,6 @@
 #include "smtp/probe.h"
 #include "tlsa/tlsa.h"
 
-/* Until tlsa/tlsa.c is in the library. */
-#include "tests/standin/tlsa_standin.c"
-
 #define MAX_NAMES	8
 
 static void	done(void *, struct report_addr *);

@@ -15,9 +15,6 @@
 #include "dane/dane.h"
 #include "report/model.h"
 
-/* report_domain_free() needs tlsa_rr_clear(); until tlsa.c is merged. */
-#include "tests/standin/tlsa_standin.c"
-
 #define P	REPORT_ADDR_PASS
 #define F	REPORT_ADDR_FAIL
 #define U	REPORT_ADDR_UNUSABLE

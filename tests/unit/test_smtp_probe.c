@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,9 +25,6 @@
 #include "common/mxd.h"
 #include "report/model.h"
 #include "smtp/probe.h"
-
-/* Until tlsa.c is merged into the library. */
-#include "tests/standin/tlsa_standin.c"
 
 #define NPROBES	40
 
