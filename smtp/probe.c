@@ -80,6 +80,7 @@ struct smtp_probe {
 	/* Copied from the parameters. */
 	struct sockaddr_storage	 sa;
 	int			 salen;
+	char			 addr[REPORT_ADDR_MAX];	/* as given */
 	char			*helo;
 	char			*sni;
 	char			**names;
@@ -242,14 +243,20 @@ smtp_probe_start(struct event_base *base, const struct smtp_probe_params *p,
 	if (s == NULL) {
 		return MXD_ENOMEM;
 	}
+	/* p->address may live in *out, which is cleared below. */
+	if (strlen(p->address) >= sizeof(s->addr)) {
+		mxd_free(s);
+		return MXD_EINVAL;
+	}
+	(void)snprintf(s->addr, sizeof(s->addr), "%s", p->address);
 	port = p->port != 0 ? p->port : 25;
 	in4 = (struct sockaddr_in *)&s->sa;
 	in6 = (struct sockaddr_in6 *)&s->sa;
-	if (inet_pton(AF_INET, p->address, &in4->sin_addr) == 1) {
+	if (inet_pton(AF_INET, s->addr, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons((uint16_t)port);
 		s->salen = sizeof(*in4);
-	} else if (inet_pton(AF_INET6, p->address, &in6->sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, s->addr, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t)port);
 		s->salen = sizeof(*in6);
@@ -315,7 +322,7 @@ smtp_probe_start(struct event_base *base, const struct smtp_probe_params *p,
 	}
 
 	memset(out, 0, sizeof(*out));
-	(void)snprintf(out->address, sizeof(out->address), "%s", p->address);
+	(void)snprintf(out->address, sizeof(out->address), "%s", s->addr);
 	out->family = s->sa.ss_family;
 	out->depth = -1;
 	(void)clock_gettime(CLOCK_MONOTONIC, &s->t_start);

@@ -59,8 +59,10 @@ typedef void smtp_probe_cb(void *arg, struct report_addr *result);
  * Start a probe. @p out must stay valid until @p cb has run; the probe
  * copies what it needs from @p p. @p cb runs from the event loop, never
  * from within this call. The probe clears @p out first (it must not own a
- * chain yet) and fills address and family from @p p. timeout_ms 0 means
- * 10 s per step. In mode SMTP_PROBE_DANE, @p p->sni is required.
+ * chain yet) and fills address and family from @p p (p->address may
+ * point into @p out). timeout_ms 0 means 10 s per step. In mode
+ * SMTP_PROBE_DANE, @p p->sni is required. The process must ignore SIGPIPE:
+ * a server that closes while the probe writes would otherwise end it.
  * @param[in] base the event loop the probe runs on.
  * @param[in] p what to probe and how.
  * @param[out] out the result, filled in by the time @p cb runs.

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,7 @@ main(int argc, char **argv)
 
 	memset(&p, 0, sizeof(p));
 	memset(&out, 0, sizeof(out));
+	(void)signal(SIGPIPE, SIG_IGN);	/* smtp/probe.h asks for it */
 	while ((ch = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'm':

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,7 @@ setup(void **state)
 	if (f == NULL) {
 		return -1;
 	}
+	(void)signal(SIGPIPE, SIG_IGN);
 	f->base = event_base_new();
 	f->lfd = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sin, 0, sizeof(sin));
@@ -155,6 +157,24 @@ test_probe_step_timeout_waiting_for_banner(void **state)
 	assert_string_equal(out.address, "127.0.0.1");
 	assert_int_equal(out.depth, -1);
 	assert_true(ms >= 190 && ms < 2000);
+}
+
+static void
+test_probe_address_may_live_in_its_report(void **state)
+{
+	struct fixture		*f = *state;
+	struct smtp_probe_params p = params(f);
+	struct report_addr	 out;
+
+	memset(&out, 0, sizeof(out));
+	(void)snprintf(out.address, sizeof(out.address), "127.0.0.1");
+	p.address = out.address;
+	p.timeout_ms = 50;
+	assert_int_equal(smtp_probe_start(f->base, &p, &out, on_done, f,
+	    NULL), 0);
+	assert_int_equal(event_base_dispatch(f->base), 1);
+	assert_string_equal(out.address, "127.0.0.1");
+	assert_int_equal(out.connected, 1);
 }
 
 static void
@@ -292,6 +312,9 @@ main(void)
 		    test_probe_rejects_bad_parameters, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_probe_step_timeout_waiting_for_banner, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_probe_address_may_live_in_its_report, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_probe_total_timeout_bounds_the_probe, setup, teardown),
