@@ -31,6 +31,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -129,6 +130,7 @@ static void	total_timeout_cb(evutil_socket_t, short, void *);
 static void	done_cb(evutil_socket_t, short, void *);
 static void	probe_free(struct smtp_probe *);
 static unsigned	ms_since(const struct timespec *);
+static int	helo_ok(const char *);
 static void	fmt_secs(unsigned, char *, size_t);
 
 /* state_name - for the trace */
@@ -168,6 +170,20 @@ state_doing(enum smtp_state st)
 		break;
 	}
 	return "done";
+}
+
+/* helo_ok - one printable word: it goes into "EHLO %s" as it is */
+static int
+helo_ok(const char *helo)
+{
+	size_t i;
+
+	for (i = 0; helo[i] != '\0'; i++) {
+		if (helo[i] <= ' ' || helo[i] >= 0x7f || i >= 255) {
+			return 0;
+		}
+	}
+	return i > 0;
 }
 
 /* ms_since - milliseconds from t until now */
@@ -236,7 +252,9 @@ smtp_probe_start(struct event_base *base, const struct smtp_probe_params *p,
 	    (p->mode == SMTP_PROBE_DANE && (p->sni == NULL ||
 	    p->sni[0] == '\0')) || (p->tls_version != 0 &&
 	    (p->tls_version < TLS1_VERSION || p->tls_version >
-	    TLS1_3_VERSION))) {
+	    TLS1_3_VERSION)) || p->mode > SMTP_PROBE_DANE ||
+	    p->key_alg > SMTP_PROBE_KEY_ECDSA ||
+	    (p->helo != NULL && !helo_ok(p->helo))) {
 		return MXD_EINVAL;
 	}
 	s = mxd_calloc(1, sizeof(*s));
@@ -271,7 +289,8 @@ smtp_probe_start(struct event_base *base, const struct smtp_probe_params *p,
 	s->mode = p->mode;
 	s->step_ms = p->timeout_ms != 0 ? p->timeout_ms :
 	    PROBE_STEP_MS_DEFAULT;
-	s->total_ms = p->total_ms != 0 ? p->total_ms : 4 * s->step_ms;
+	s->total_ms = p->total_ms != 0 ? p->total_ms :
+	    s->step_ms > UINT_MAX / 4 ? UINT_MAX : 4 * s->step_ms;
 	s->tls_version = p->tls_version;
 	/* Pinning an old version is an explicit legacy probe. */
 	s->legacy = p->legacy_tls || (p->tls_version != 0 &&

@@ -128,6 +128,17 @@ test_probe_rejects_bad_parameters(void **state)
 	p = params(f);
 	assert_int_equal(smtp_probe_start(f->base, &p, &out, NULL, f, NULL),
 	    MXD_EINVAL);
+	p = params(f);
+	p.helo = "client.test\r\nMAIL FROM:<>";	/* command injection */
+	assert_int_equal(smtp_probe_start(f->base, &p, &out, on_done, f,
+	    NULL), MXD_EINVAL);
+	p.helo = "";
+	assert_int_equal(smtp_probe_start(f->base, &p, &out, on_done, f,
+	    NULL), MXD_EINVAL);
+	p = params(f);
+	p.address = "127.0.0.1 ";
+	assert_int_equal(smtp_probe_start(f->base, &p, &out, on_done, f,
+	    NULL), MXD_EINVAL);
 	assert_int_equal(f->calls, 0);
 }
 
