@@ -191,6 +191,14 @@ else
 	t_skip "IPv6 address" "no ::1 on lo"
 fi
 
+# --- many at once -----------------------------------------------------------
+server many --max-conns 200 --cert "$C/rsa-int.pem" --key "$C/rsa.key"
+t_run "$PROBE1" --count 100 127.0.0.1 "$P" mx.test "3 1 1 $LEAF"
+t_eq "100 probes on one loop: exit 0" "$STATUS" 0
+t_grep "100 probes on one loop: all pass" \
+    '^probes 100 pass 100 fail 0 unusable 0 none 0 ms ' "$OUT"
+srv_stop "$SRV_PID"
+
 # --- modes of the sender ------------------------------------------------
 server good2 --cert "$C/rsa-int.pem" --key "$C/rsa.key"
 probe --mode encrypt 127.0.0.1 "$P" mx.test

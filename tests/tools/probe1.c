@@ -4,10 +4,12 @@
  *
  *   probe1 [--mode dane|encrypt|opportunistic] [--legacy] [--tls 1.0..1.3]
  *          [--key rsa|ecdsa] [--timeout MS] [--total MS] [--name ID]...
- *          [--helo NAME] [-v] ADDR PORT SNI ["U S M HEX"]...
+ *          [--helo NAME] [--count N] [-v] ADDR PORT SNI ["U S M HEX"]...
  *
  * The mode defaults to dane when records are given, else opportunistic.
- * SNI "-" sends none. -v traces the session on stderr. Exit status 0 when
+ * SNI "-" sends none. -v traces the session on stderr. --count N runs N
+ * identical probes at once on one loop, prints the first report and a
+ * line "probes N pass P fail F unusable U none O ms T". Exit status 0 when
  * the probe ran (whatever its verdict), 64 usage, 70 it could not start.
  */
 #include <errno.h>
@@ -34,7 +36,8 @@ static void	print_time(size_t, const char *, time_t);
 static int	num(const char *, unsigned long, unsigned long,
 		    unsigned long *);
 
-static int	finished;
+static unsigned long	finished;
+static unsigned long	verdicts[4];	/* by enum report_addr_dane */
 
 /* done - the probe called back */
 static void
@@ -43,7 +46,10 @@ done(void *arg, struct report_addr *a)
 	size_t i;
 
 	(void)arg;
-	finished = 1;
+	verdicts[a->dane]++;
+	if (finished++ > 0) {
+		return;		/* --count: only the first is printed */
+	}
 	(void)printf("address %s\n", a->address);
 	(void)printf("connected %d\n", a->connected);
 	(void)printf("starttls %d\n", a->starttls);
@@ -117,10 +123,13 @@ main(int argc, char **argv)
 		{ "total", required_argument, NULL, 'A' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "helo", required_argument, NULL, 'H' },
+		{ "count", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct smtp_probe_params p;
-	struct report_addr	 out;
+	struct report_addr	*out;
+	struct timespec		 t0, t1;
+	unsigned long		 count = 1, k;
 	struct event_base	*base;
 	struct tlsa_rr		*tlsa = NULL;
 	struct mxd_err		 err;
@@ -129,7 +138,6 @@ main(int argc, char **argv)
 	unsigned long		 v;
 
 	memset(&p, 0, sizeof(p));
-	memset(&out, 0, sizeof(out));
 	(void)signal(SIGPIPE, SIG_IGN);	/* smtp/probe.h asks for it */
 	while ((ch = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		switch (ch) {
@@ -189,6 +197,11 @@ main(int argc, char **argv)
 		case 'H':
 			p.helo = optarg;
 			break;
+		case 'c':
+			if (num(optarg, 1, 10000, &count) != 0) {
+				return EX_USAGE;
+			}
+			break;
 		case 'v':
 			p.trace = trace;
 			break;
@@ -230,11 +243,28 @@ main(int argc, char **argv)
 	if (base == NULL) {
 		return EX_SOFTWARE;
 	}
-	rc = smtp_probe_start(base, &p, &out, done, NULL, NULL);
+	out = calloc(count, sizeof(*out));
+	if (out == NULL) {
+		event_base_free(base);
+		return EX_OSERR;
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = 0;
+	for (k = 0; k < count && rc == 0; k++) {
+		rc = smtp_probe_start(base, &p, &out[k], done, NULL, NULL);
+	}
 	if (rc != 0) {
 		(void)fprintf(stderr, "probe1: %s\n", mxd_strerror(rc));
-	} else {
-		(void)event_base_dispatch(base);
+	}
+	(void)event_base_dispatch(base);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (count > 1) {
+		(void)printf("probes %lu pass %lu fail %lu unusable %lu none "
+		    "%lu ms %ld\n", finished, verdicts[REPORT_ADDR_PASS],
+		    verdicts[REPORT_ADDR_FAIL], verdicts[REPORT_ADDR_UNUSABLE],
+		    verdicts[REPORT_ADDR_NONE],
+		    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	}
 	event_base_free(base);
 	smtp_probe_cleanup();
@@ -242,6 +272,9 @@ main(int argc, char **argv)
 		tlsa_rr_clear(&tlsa[i]);
 	}
 	free(tlsa);
-	mxd_free(out.chain);
-	return finished ? 0 : EX_SOFTWARE;
+	for (k = 0; k < count; k++) {
+		mxd_free(out[k].chain);
+	}
+	free(out);
+	return rc == 0 && finished == count ? 0 : EX_SOFTWARE;
 }
