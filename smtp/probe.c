@@ -127,6 +127,7 @@ static void	read_cb(struct bufferevent *, void *);
 static void	event_cb(struct bufferevent *, short, void *);
 static void	step_timeout_cb(evutil_socket_t, short, void *);
 static void	total_timeout_cb(evutil_socket_t, short, void *);
+static void	probe_timeout(struct smtp_probe *, int);
 static void	done_cb(evutil_socket_t, short, void *);
 static void	probe_free(struct smtp_probe *);
 static unsigned	ms_since(const struct timespec *);
@@ -704,40 +705,42 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-/* step_timeout_cb - a step took longer than timeout_ms */
+/* probe_timeout - a step or the whole probe ran out of time */
 static void
-step_timeout_cb(evutil_socket_t fd, short what, void *arg)
+probe_timeout(struct smtp_probe *s, int total)
 {
-	struct smtp_probe	*s = arg;
-	char			 secs[32];
+	char secs[32];
 
-	(void)fd;
-	(void)what;
 	if (s->state == SMTP_S_QUIT) {
 		smtp_enter(s, SMTP_S_DONE);	/* the result is known */
 		return;
 	}
-	fmt_secs(s->step_ms, secs, sizeof(secs));
-	smtp_fail(s, SMTP_S_DONE, "timeout %s after %s", state_doing(s->state),
-	    secs);
+	fmt_secs(total ? s->total_ms : s->step_ms, secs, sizeof(secs));
+	if (total) {
+		smtp_fail(s, SMTP_S_DONE, "timeout: probe took more than %s "
+		    "in total (%s)", secs, state_doing(s->state));
+	} else {
+		smtp_fail(s, SMTP_S_DONE, "timeout %s after %s",
+		    state_doing(s->state), secs);
+	}
+}
+
+/* step_timeout_cb - a step took longer than timeout_ms */
+static void
+step_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	probe_timeout(arg, 0);
 }
 
 /* total_timeout_cb - the whole probe took longer than total_ms */
 static void
 total_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct smtp_probe	*s = arg;
-	char			 secs[32];
-
 	(void)fd;
 	(void)what;
-	if (s->state == SMTP_S_QUIT) {
-		smtp_enter(s, SMTP_S_DONE);	/* the result is known */
-		return;
-	}
-	fmt_secs(s->total_ms, secs, sizeof(secs));
-	smtp_fail(s, SMTP_S_DONE, "timeout: probe took more than %s in total "
-	    "(%s)", secs, state_doing(s->state));
+	probe_timeout(arg, 1);
 }
 
 /* ------------------------------------------------------------------ */
