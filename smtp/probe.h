@@ -21,6 +21,16 @@ enum smtp_probe_mode {
 	SMTP_PROBE_DANE,		/* usable TLSA: TLS + DANE required */
 };
 
+/* Which server key the probe asks for (RSA and ECDSA chains may differ). */
+enum smtp_probe_keyalg {
+	SMTP_PROBE_KEY_ANY = 0,		/* whatever the server prefers */
+	SMTP_PROBE_KEY_RSA,		/* aRSA suites, RSA(-PSS) sigalgs */
+	SMTP_PROBE_KEY_ECDSA,		/* aECDSA suites, ECDSA sigalgs */
+};
+
+/** One line of protocol trace: a state change, a command, a reply. */
+typedef void smtp_probe_trace_cb(void *arg, const char *line);
+
 struct smtp_probe_params {
 	const char		*address;	/* numeric IPv4 or IPv6 */
 	unsigned		 port;		/* 25 by default */
@@ -33,6 +43,13 @@ struct smtp_probe_params {
 	enum smtp_probe_mode	 mode;
 	unsigned		 timeout_ms;	/* per step */
 	int			 legacy_tls;	/* also offer TLS 1.0/1.1 */
+	/* Added after the first version of this contract: */
+	unsigned		 total_ms;	/* whole probe; 0: 4 x step */
+	unsigned		 tls_version;	/* 0 any, or pin one: 0x0301 */
+						/* (1.0) .. 0x0304 (1.3) */
+	enum smtp_probe_keyalg	 key_alg;
+	smtp_probe_trace_cb	*trace;		/* NULL: no trace */
+	void			*trace_arg;
 };
 
 /** Called once when the probe ends; the result is in the report_addr. */
@@ -41,7 +58,11 @@ typedef void smtp_probe_cb(void *arg, struct report_addr *result);
 /**
  * Start a probe. @p out must stay valid until @p cb has run; the probe
  * copies what it needs from @p p. @p cb runs from the event loop, never
- * from within this call.
+ * from within this call. The probe clears @p out first (it must not own a
+ * chain yet) and fills address and family from @p p (p->address may
+ * point into @p out). timeout_ms 0 means 10 s per step. In mode
+ * SMTP_PROBE_DANE, @p p->sni is required. The process must ignore SIGPIPE:
+ * a server that closes while the probe writes would otherwise end it.
  * @param[in] base the event loop the probe runs on.
  * @param[in] p what to probe and how.
  * @param[out] out the result, filled in by the time @p cb runs.
@@ -56,5 +77,11 @@ int	smtp_probe_start(struct event_base *base,
 
 /** Stop a probe that has not called back yet; its callback never runs. */
 void	smtp_probe_cancel(struct smtp_probe *probe);
+
+/**
+ * Free the TLS contexts the probes share (made on first use). Only when
+ * no probe is running, e.g. at exit; a later probe makes them again.
+ */
+void	smtp_probe_cleanup(void);
 
 #endif /* MXD_SMTP_PROBE_H */

@@ -15,10 +15,12 @@ srv_cleanup() {
 }
 trap srv_cleanup EXIT
 
-# srv_start NAME ARGS... - labsmtpd on 127.0.0.1:<free port>; sets SRV_PORT,
-# SRV_PID; log in $T/NAME.log. Retries another port if the bind fails.
+# srv_start NAME ARGS... - labsmtpd on 127.0.0.1:<free port> (and on
+# [::1] at the same port when SRV_V6=1); sets SRV_PORT, SRV_PID; log in
+# $T/NAME.log. Retries another port if the bind fails.
 srv_start() {
 	local name=$1 try i st port pidf
+	local -a v6
 	shift
 	pidf="$T/$name.pid"
 	for try in 1 2 3 4 5 6 7 8; do
@@ -27,7 +29,10 @@ srv_start() {
 			continue
 		fi
 		rm -f "$pidf"
-		"$LABSMTPD" --listen "127.0.0.1:$port" --pidfile "$pidf" \
+		v6=()
+		[ "${SRV_V6:-0}" = 1 ] && v6=(--listen "[::1]:$port")
+		"$LABSMTPD" --listen "127.0.0.1:$port" "${v6[@]}" \
+		    --pidfile "$pidf" \
 		    --log "$T/$name.log" "$@" 2>>"$T/$name.err" &
 		SRV_PID=$!
 		for i in $(seq 50); do
