@@ -1,0 +1,97 @@
+# lab/lib.sh - shared settings of the lab scripts; sourced, not run.
+#
+# Environment:
+#   MXD_LAB_NS   network namespace name            (default mxdane-lab)
+#   MXD_LAB_VAR  state folder                       (default lab/var)
+#   MXD_BUILD    build folder holding tools/labsmtpd (default build)
+
+lab_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top_dir=$(cd "$lab_dir/.." && pwd)
+LAB_NS=${MXD_LAB_NS:-mxdane-lab}
+LAB_VAR=${MXD_LAB_VAR:-$lab_dir/var}
+case "$LAB_VAR" in
+/*) ;;
+*) LAB_VAR=$(pwd)/$LAB_VAR ;;
+esac
+LAB_BUILD=${MXD_BUILD:-$top_dir/build}
+case "$LAB_BUILD" in
+/*) ;;
+*) LAB_BUILD=$top_dir/$LAB_BUILD ;;
+esac
+
+# Address plan, all on the namespace's loopback.
+LAB_RESOLVER=127.0.0.53		# validating unbound, QNAME minimisation on
+LAB_RESOLVER_NOQMIN=127.0.0.54	# validating unbound, QNAME minimisation off
+LAB_NS_ROOT=127.0.1.1		# NSD: the root zone
+LAB_NS_TLD=127.0.1.2		# NSD: test.
+LAB_NS_PRIMARY=127.0.1.3	# NSD: every scenario zone
+LAB_NS_SECONDARY=127.0.1.4	# NSD: second server of some scenario zones
+LAB_V6_PREFIX=fd00:10::		# mail servers' IPv6 addresses, /64 on lo
+
+# Binaries the lab needs on the host.
+LAB_BINS="ip nsd unbound ldns-keygen ldns-signzone ldns-key2ds openssl
+postfix postconf posttls-finger dig"
+
+lab_log() {
+	printf 'lab: %s\n' "$*" >&2
+}
+
+lab_die() {
+	printf 'lab: %s\n' "$*" >&2
+	exit 1
+}
+
+# lab_in CMD... - run CMD inside the namespace
+lab_in() {
+	ip netns exec "$LAB_NS" "$@"
+}
+
+# lab_ns_exists - the namespace is there
+lab_ns_exists() {
+	ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$LAB_NS"
+}
+
+# lab_pid_ours PID - PID is alive and runs inside our namespace
+lab_pid_ours() {
+	local pid=$1 id
+	[ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	id=$(ip netns identify "$pid" 2>/dev/null) || return 1
+	[ "$id" = "$LAB_NS" ]
+}
+
+# lab_stop_pid PID - TERM, wait up to 5 s, then KILL
+lab_stop_pid() {
+	local pid=$1 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	return 0
+}
+
+# lab_stop_all - stop every server of this lab instance, by PID: first
+# those in the pidfiles, then anything still running in the namespace
+# (only this lab's up starts processes there), then drop the namespace.
+lab_stop_all() {
+	local f pid
+	if [ -d "$LAB_VAR/run" ]; then
+		for f in "$LAB_VAR"/run/*.pid; do
+			[ -f "$f" ] || continue
+			pid=$(head -n 1 "$f" | tr -dc 0-9)
+			if lab_pid_ours "$pid"; then
+				lab_stop_pid "$pid"
+			fi
+			rm -f "$f"
+		done
+	fi
+	if lab_ns_exists; then
+		for pid in $(ip netns pids "$LAB_NS" 2>/dev/null); do
+			lab_stop_pid "$pid"
+		done
+		ip netns del "$LAB_NS" 2>/dev/null || true
+	fi
+	rm -rf "/etc/netns/$LAB_NS"
+}
