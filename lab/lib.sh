@@ -61,15 +61,21 @@ lab_pid_ours() {
 	[ "$id" = "$LAB_NS" ]
 }
 
-# lab_stop_pid PID - TERM, wait up to 5 s, then KILL
-lab_stop_pid() {
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
+# lab_stop_pids PID... - TERM them all, wait up to 5 s, then KILL
+lab_stop_pids() {
+	local pid i alive
+	[ $# -gt 0 ] || return 0
+	kill -TERM "$@" 2>/dev/null || true
 	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
+		alive=""
+		for pid in "$@"; do
+			kill -0 "$pid" 2>/dev/null && alive="$alive $pid"
+		done
+		[ -z "$alive" ] && return 0
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null
+	# shellcheck disable=SC2086
+	kill -KILL $alive 2>/dev/null || true
 	return 0
 }
 
@@ -77,21 +83,21 @@ lab_stop_pid() {
 # those in the pidfiles, then anything still running in the namespace
 # (only this lab's up starts processes there), then drop the namespace.
 lab_stop_all() {
-	local f pid
+	local f pid pids=()
 	if [ -d "$LAB_VAR/run" ]; then
 		for f in "$LAB_VAR"/run/*.pid; do
 			[ -f "$f" ] || continue
 			pid=$(head -n 1 "$f" | tr -dc 0-9)
 			if lab_pid_ours "$pid"; then
-				lab_stop_pid "$pid"
+				pids+=("$pid")
 			fi
-			rm -f "$f"
 		done
+		lab_stop_pids "${pids[@]}"
+		rm -f "$LAB_VAR"/run/*.pid
 	fi
 	if lab_ns_exists; then
-		for pid in $(ip netns pids "$LAB_NS" 2>/dev/null); do
-			lab_stop_pid "$pid"
-		done
+		# shellcheck disable=SC2046
+		lab_stop_pids $(ip netns pids "$LAB_NS" 2>/dev/null)
 		ip netns del "$LAB_NS" 2>/dev/null || true
 	fi
 	rm -rf "/etc/netns/$LAB_NS"
