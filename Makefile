@@ -133,6 +133,14 @@ demo: deps
 lint:
 	scripts/lint
 
+# The lab (lab/README.md): MXD_LAB_NS and MXD_LAB_VAR choose the instance.
+lab-up: deps
+	$(MAKE) tests
+	MXD_BUILD=$(BUILD) lab/up
+
+lab-down:
+	lab/down
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mxdane
