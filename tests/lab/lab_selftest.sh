@@ -207,12 +207,12 @@ done
 
 while IFS=$'\t' read -r name tag host ad want; do
 	if [ "$tag" = - ]; then
-		t_skip "$name: posttls-finger $host[$ad]" \
+		t_skip "$name: posttls-finger ${host}[${ad}]" \
 		    "labsmtpd is not built"
 		continue
 	fi
 	out=$ptf_dir/$tag
-	what="$host[$ad]"
+	what="${host}[${ad}]"
 	[ "$host" = - ] && what=$name.test
 	hp=$(printf '%s[%s]:25' "$host" "$ad" | sed 's/[].[]/\\&/g')
 	okay=0
