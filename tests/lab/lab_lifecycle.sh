@@ -39,7 +39,7 @@ host_listeners() {
 
 # ns_pids - the processes in the test instance's namespace
 ns_pids() {
-	ip netns pids "$ns" 2>/dev/null | sort -n
+	ip netns pids "$ns" 2>/dev/null | sort
 }
 
 t_cmd "up --check: the lab can run here" 0 "$up" --check
@@ -98,7 +98,7 @@ for p in $crashed; do
 	kill -0 "$p" 2>/dev/null && alive=$((alive + 1))
 done
 t_eq "no process of the crashed run is left" "$alive" 0
-t_run "$labexec" posttls-finger -c -l dane -o smtp_connect_timeout=5s \
+t_run "$labexec" posttls-finger -c -l dane -t 5 -T 10 \
     "[mx1.dane-ee.test]"
 t_grep "mail works after the crash" 'Verified TLS connection' "$OUT"
 

@@ -150,8 +150,7 @@ done
 # posttls-finger, all at once (bounded by its own timeouts and timeout).
 ptf_dir=$T/ptf
 mkdir -p "$ptf_dir"
-ptf_opts=(-l dane -P /etc/ssl/certs -o smtp_connect_timeout=5s
-    -o smtp_helo_timeout=10s -o smtp_starttls_timeout=10s)
+ptf_opts=(-l dane -P /etc/ssl/certs -t 5 -T 8)
 pids=()
 # ptf_start TAG ARGS... - run posttls-finger in the background
 ptf_start() {
