@@ -72,6 +72,13 @@ while IFS=$'\t' read -r name domain setup dane addrs decision rfc dns ptf \
 	done
 done < <(rows)
 t_eq "catalogue rows are well-formed and match the lab" "${bad:-none}" none
+bad=""
+for tpl in "$TOP"/lab/zones/*.zone; do
+	grep -q '^;! *auxiliary' "$tpl" && continue
+	n=$(basename "$tpl" .zone)
+	rows | cut -f1 | grep -qxF "$n" || bad="$bad $n"
+done
+t_eq "every scenario zone has a catalogue row" "${bad:-none}" none
 n=$(rows | wc -l)
 if [ "$n" -ge 30 ]; then
 	ok "catalogue has $n scenarios"
