@@ -30,7 +30,7 @@ LAB_NS_KNOT=127.0.1.5		# Knot DNS: the ENT NXDOMAIN scenario zone
 LAB_V6_PREFIX=fd00:10::		# mail servers' IPv6 addresses, /64 on lo
 
 # Binaries the lab needs on the host.
-LAB_BINS="ip nsd knotd unbound ldns-keygen ldns-signzone ldns-key2ds openssl
+LAB_BINS="ip unshare runuser nsd knotd unbound ldns-keygen ldns-signzone ldns-key2ds openssl
 postfix postconf posttls-finger dig"
 
 lab_log() {
