@@ -27,7 +27,6 @@ LAB_NS_TLD=127.0.1.2		# NSD: test.
 LAB_NS_PRIMARY=127.0.1.3	# NSD: every scenario zone
 LAB_NS_SECONDARY=127.0.1.4	# NSD: second server of some scenario zones
 LAB_NS_KNOT=127.0.1.5		# Knot DNS: the ENT NXDOMAIN scenario zone
-LAB_V6_PREFIX=fd00:10::		# mail servers' IPv6 addresses, /64 on lo
 
 # Binaries the lab needs on the host.
 LAB_BINS="ip unshare runuser nsd knotd unbound ldns-keygen ldns-signzone ldns-key2ds openssl

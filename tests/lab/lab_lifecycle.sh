@@ -30,10 +30,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# host_listeners - the host's listening sockets on lab addresses
+# host_listeners - the host's listening sockets on the lab's ports (25
+# and 53, any address) and on the lab's addresses (any port)
 host_listeners() {
-	ss -Hltnu 2>/dev/null | awk '{print $5}' |
-	    grep -E '^(127\.0\.1\.|127\.0\.10\.|127\.0\.0\.5[34]:|\[fd00:10::)' |
+	ss -Hltnu 2>/dev/null | awk '{print $1, $5}' |
+	    grep -E ':(25|53)$|[ ](127\.0\.1\.|127\.0\.10\.|\[fd00:10::)' |
 	    sort
 }
 
