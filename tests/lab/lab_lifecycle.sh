@@ -29,6 +29,7 @@ cleanup() {
 	rm -rf "$var"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 # host_listeners - the host's listening sockets on the lab's ports (25
 # and 53, any address) and on the lab's addresses (any port)
