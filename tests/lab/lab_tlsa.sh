@@ -24,7 +24,7 @@ check() {
 	got=$(ip netns exec "$LAB_NS" dig +short +time=3 +tries=2 "$owner" TLSA |
 	    awk '$1 ~ /^[0-9]+$/ {d = ""; for (i = 4; i <= NF; i++) d = d $i;
 	    print $1, $2, $3, tolower(d)}')
-	t_eq "$name: mxdane tlsa $* gives the RRset at $owner" "$got" "$want"
+	t_eq "$name: mxdane tlsa${*:+ $*} gives the RRset at $owner" "$got" "$want"
 }
 
 check dane-ee _25._tcp.mx1.dane-ee.test dane-ee
