@@ -40,5 +40,6 @@ int	cli_parse_ulong(const char *s, unsigned long lo, unsigned long hi,
 /* Subcommands: argv[0] is the subcommand's name. */
 int	cmd_tlsa(int argc, char **argv);
 int	cmd_publish(int argc, char **argv);
+int	cmd_check(int argc, char **argv);
 
 #endif /* MXD_CLI_H */

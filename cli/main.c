@@ -17,6 +17,7 @@ struct command {
 
 /* One line per subcommand; the list ends with an empty entry. */
 static const struct command commands[] = {
+	{ "check", cmd_check, "RFC 7672 verdict for a domain's mail servers" },
 	{ "tlsa", cmd_tlsa, "TLSA records from certificates, keys, CSRs" },
 	{ "publish", cmd_publish, "change TLSA records by signed dynamic update" },
 	{ NULL, NULL, NULL },

@@ -1,0 +1,1423 @@
+/*
+ * engine.c - the asynchronous check: many domains on one libevent loop.
+ *
+ * For each domain, the steps an RFC 7672 sender takes, each one a DNS query
+ * or a probe on the loop:
+ *   1. MX lookup (RFC 7672 §2.2.1): a CNAME at the domain is followed by
+ *      the resolver and reported; null MX (RFC 7505) ends the check; no MX
+ *      means the domain itself is the host (implicit MX, RFC 5321 §5.1);
+ *      an MX target that is an IP address gets no DANE (RFC 7672 §2.2).
+ *   2. A and AAAA of every MX host, each with its own security status.
+ *   3. The TLSA base domain (RFC 7672 §2.2.2, implementation-notes §1.5):
+ *      the CNAME-expanded name when the whole chain is secure (and the
+ *      original name when that has a secure denial of TLSA), the original
+ *      name when only the first CNAME link is secure (learnt with a CNAME
+ *      query, as Postfix does), else DANE does not apply.
+ *   4. TLSA at _PORT._tcp.BASE (RFC 7672 §2.2.3); a CNAME at that owner is
+ *      followed by the resolver and does not change the base domain.
+ *   5. One probe per address (smtp/probe.h), in the mode the TLSA result
+ *      requires: DANE, encrypt, or opportunistic.
+ *   6. dane_verdict_domain() (dane/dane.h), then the caller's callback.
+ * It does not judge certificates (smtp/, dane/) or print (report/, cli/).
+ *
+ * Limits: queries and probes in flight and domains in progress are capped;
+ * work over a cap waits in a FIFO queue. Each domain counts its outstanding
+ * work and is finished when the count drops to zero.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+
+#include "common/dname.h"
+#include "common/mxd.h"
+#include "dane/dane.h"
+#include "dns/dns.h"
+#include "engine/engine.h"
+#include "report/model.h"
+#include "smtp/probe.h"
+#include "tlsa/tlsa.h"
+
+#define DEF_PORT		25
+#define DEF_TIMEOUT_MS		10000
+#define DEF_MAX_QUERIES		256
+#define DEF_MAX_PROBES		64
+#define DEF_MAX_DOMAINS		256
+#define FINDINGS_MAX		64
+
+enum qkind {
+	Q_MX,
+	Q_A,
+	Q_AAAA,
+	Q_CNAME,
+	Q_TLSA,
+};
+
+struct edom;
+
+/* One MX host being worked on; mx points into dom->d->mx. */
+struct ehost {
+	struct edom		*dom;
+	struct report_mx	*mx;
+	int			 asked;		/* 1: A, 2: AAAA */
+	int			 answered;
+	enum dns_sec		 sec[2];
+	int			 nxdomain[2];
+	char			 addr[2][ENGINE_ADDR_MAX][REPORT_ADDR_MAX];
+	size_t			 naddr[2];
+	int			 expanded;	/* base is the CNAME target */
+};
+
+/* One domain (or --host target) in progress. */
+struct edom {
+	struct engine		*e;
+	struct edom		*next;		/* waiting or active list */
+	struct edom		*prev;
+	struct report_domain	*d;
+	struct ehost		*hosts;		/* d->nmx of them */
+	int			 host_mode;	/* no MX lookup */
+	size_t			 pending;	/* work not yet done */
+};
+
+/* One query or probe, queued or in flight. */
+struct ework {
+	struct ework		*next, *prev;
+	struct edom		*dom;
+	struct ehost		*h;		/* NULL for the MX query */
+	int			 is_probe;
+	int			 inflight;
+	enum qkind		 kind;
+	int			 qtype;
+	char			 qname[DNS_NAME_MAX];
+	struct dns_query	*dq;
+	size_t			 ai;		/* address index */
+	enum smtp_probe_mode	 mode;
+	struct smtp_probe	*probe;
+};
+
+struct wqueue {
+	struct ework		*head, *tail;
+};
+
+struct engine {
+	struct event_base	*base;
+	struct dns_ctx		*dns;
+	unsigned		 port;
+	int			 family;
+	unsigned		 timeout_ms;
+	char			*helo;
+	int			 legacy_tls;
+	int			 require_dane;
+	struct tlsa_rr		*tlsa;		/* overrides, ntlsa of them */
+	size_t			 ntlsa;
+	unsigned		 max_queries, max_probes, max_domains;
+	struct edom		*wait_head, *wait_tail;
+	struct edom		*active;
+	size_t			 nactive;
+	struct wqueue		 qwait, pwait;	/* over the limits */
+	struct ework		*inflight;	/* both kinds */
+	size_t			 nq, np;
+	engine_domain_cb	*cb;
+	void			*cbarg;
+	int			 started;
+	int			 pumping;
+	int			 start_failed;
+	struct mxd_err		 start_err;
+};
+
+static int	dom_new(struct engine *e, const char *input, const char *name,
+		    int host_mode, struct mxd_err *err);
+static void	dom_free(struct edom *dom);
+static void	dom_start(struct edom *dom);
+static void	dom_ref(struct edom *dom);
+static void	dom_unref(struct edom *dom);
+static void	dom_finish(struct edom *dom);
+static int	hosts_alloc(struct edom *dom, size_t n);
+static void	host_start(struct ehost *h);
+static void	host_addrs_done(struct ehost *h);
+static void	host_tlsa_lookup(struct ehost *h);
+static void	host_probes_start(struct ehost *h);
+static void	work_query(struct edom *dom, struct ehost *h, enum qkind kind,
+		    const char *qname, int qtype);
+static void	work_probe(struct edom *dom, struct ehost *h, size_t ai,
+		    enum smtp_probe_mode mode);
+static void	work_start(struct ework *w);
+static void	work_start_query(struct ework *w);
+static void	work_start_probe(struct ework *w);
+static void	work_done(struct ework *w);
+static void	q_push(struct wqueue *q, struct ework *w);
+static struct ework *q_pop(struct wqueue *q);
+static void	inflight_add(struct engine *e, struct ework *w);
+static void	inflight_del(struct engine *e, struct ework *w);
+static void	pump(struct engine *e);
+static void	on_answer(void *arg, const struct dns_answer *ans);
+static void	on_probe(void *arg, struct report_addr *res);
+static void	on_mx(struct edom *dom, const struct dns_answer *ans);
+static void	on_addr(struct ehost *h, int fam, const struct dns_answer *ans);
+static void	on_cname(struct ehost *h, const struct dns_answer *ans);
+static void	on_tlsa(struct ehost *h, const struct dns_answer *ans);
+static void	on_start(void *arg, int code, const struct mxd_err *err);
+static void	check_all_done(struct engine *e);
+static enum report_sec	sec_map(enum dns_sec s);
+static int	is_error(enum dns_sec s);
+static int	is_ip_literal(const char *s);
+static int	mx_cmp(const void *a, const void *b);
+static void	finding_add(struct report_domain *d, const char *code,
+		    enum report_severity sev, const char *ref, const char *host,
+		    const char *hint, const char *fmt, ...)
+		    __attribute__((format(printf, 7, 8)));
+static void	copy_str(char *dst, size_t dstsz, const char *src);
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+/* copy_str - bounded copy that always terminates */
+static void
+copy_str(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strnlen(src, dstsz - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* sec_map - a DNS status in the result model's terms */
+static enum report_sec
+sec_map(enum dns_sec s)
+{
+	switch (s) {
+	case DNS_SEC_SECURE:
+		return REPORT_SEC_SECURE;
+	case DNS_SEC_INSECURE:
+		return REPORT_SEC_INSECURE;
+	case DNS_SEC_BOGUS:
+		return REPORT_SEC_BOGUS;
+	case DNS_SEC_INDETERMINATE:
+		break;
+	}
+	return REPORT_SEC_INDETERMINATE;
+}
+
+/* is_error - bogus and indeterminate are errors (RFC 7672 §2.1.1) */
+static int
+is_error(enum dns_sec s)
+{
+	return s == DNS_SEC_BOGUS || s == DNS_SEC_INDETERMINATE;
+}
+
+/* is_ip_literal - an IPv4 or IPv6 address in text */
+static int
+is_ip_literal(const char *s)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	return inet_pton(AF_INET, s, &a4) == 1 ||
+	    inet_pton(AF_INET6, s, &a6) == 1;
+}
+
+/* finding_add - one finding on the domain; dropped when out of memory */
+static void
+finding_add(struct report_domain *d, const char *code,
+    enum report_severity sev, const char *ref, const char *host,
+    const char *hint, const char *fmt, ...)
+{
+	struct report_finding	*f, *grown;
+	char			 msg[512];
+	va_list			 ap;
+
+	if (d->nfindings >= FINDINGS_MAX) {
+		return;
+	}
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	grown = mxd_realloc(d->findings, (d->nfindings + 1) * sizeof(*f));
+	if (grown == NULL) {
+		return;
+	}
+	d->findings = grown;
+	f = &d->findings[d->nfindings];
+	memset(f, 0, sizeof(*f));
+	f->message = mxd_strdup(msg);
+	f->hint = hint != NULL ? mxd_strdup(hint) : NULL;
+	if (f->message == NULL || (hint != NULL && f->hint == NULL)) {
+		mxd_free(f->message);
+		mxd_free(f->hint);
+		return;
+	}
+	copy_str(f->code, sizeof(f->code), code);
+	f->severity = sev;
+	copy_str(f->ref, sizeof(f->ref), ref != NULL ? ref : "");
+	copy_str(f->host, sizeof(f->host), host != NULL ? host : "");
+	d->nfindings++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Engine                                                              */
+/* ------------------------------------------------------------------ */
+
+/* engine_new - an engine with its resolver on an event base */
+int
+engine_new(struct event_base *base, const struct engine_opts *o,
+    struct engine **out, struct mxd_err *err)
+{
+	struct engine	*e;
+	struct dns_opts	 dopts;
+	size_t		 i;
+	int		 rc;
+
+	if (base == NULL || o == NULL || out == NULL ||
+	    (o->ntlsa > 0 && o->tlsa == NULL) || o->port > 65535 ||
+	    (o->family != 0 && o->family != 4 && o->family != 6)) {
+		return mxd_err_set(err, MXD_EINVAL, "engine: bad options");
+	}
+	*out = NULL;
+	e = mxd_calloc(1, sizeof(*e));
+	if (e == NULL) {
+		return mxd_err_set(err, MXD_ENOMEM, "out of memory");
+	}
+	e->base = base;
+	e->port = o->port != 0 ? o->port : DEF_PORT;
+	e->family = o->family;
+	e->timeout_ms = o->timeout_ms != 0 ? o->timeout_ms : DEF_TIMEOUT_MS;
+	e->legacy_tls = o->legacy_tls;
+	e->require_dane = o->require_dane;
+	e->max_queries = o->max_queries != 0 ? o->max_queries :
+	    DEF_MAX_QUERIES;
+	e->max_probes = o->max_probes != 0 ? o->max_probes : DEF_MAX_PROBES;
+	e->max_domains = o->max_domains != 0 ? o->max_domains :
+	    DEF_MAX_DOMAINS;
+	e->helo = mxd_strdup(o->helo != NULL ? o->helo : "localhost");
+	if (e->helo == NULL) {
+		rc = mxd_err_set(err, MXD_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (o->ntlsa > 0) {
+		e->tlsa = mxd_calloc(o->ntlsa, sizeof(*e->tlsa));
+		if (e->tlsa == NULL) {
+			rc = mxd_err_set(err, MXD_ENOMEM, "out of memory");
+			goto fail;
+		}
+		for (i = 0; i < o->ntlsa; i++) {
+			if (tlsa_rr_copy(&e->tlsa[i], &o->tlsa[i]) != 0) {
+				rc = mxd_err_set(err, MXD_ENOMEM,
+				    "out of memory");
+				goto fail;
+			}
+			e->ntlsa++;
+		}
+	}
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.trust_anchor = o->trust_anchor;
+	dopts.resolver = o->resolver;
+	dopts.resolv_conf = o->resolv_conf;
+	dopts.recursive = o->recursive;
+	dopts.root_hints = o->root_hints;
+	dopts.timeout_ms = e->timeout_ms;
+	rc = dns_ctx_new(base, &dopts, &e->dns, err);
+	if (rc != 0) {
+		goto fail;
+	}
+	*out = e;
+	return 0;
+fail:
+	engine_free(e);
+	return rc;
+}
+
+/* engine_free - free the engine, cancelling what is still running */
+void
+engine_free(struct engine *e)
+{
+	struct ework	*w;
+	struct edom	*dom;
+	size_t		 i;
+
+	if (e == NULL) {
+		return;
+	}
+	while ((w = e->inflight) != NULL) {
+		inflight_del(e, w);
+		if (w->is_probe && w->probe != NULL) {
+			smtp_probe_cancel(w->probe);
+		} else if (!w->is_probe && w->dq != NULL) {
+			dns_query_cancel(w->dq);
+		}
+		mxd_free(w);
+	}
+	while ((w = q_pop(&e->qwait)) != NULL) {
+		mxd_free(w);
+	}
+	while ((w = q_pop(&e->pwait)) != NULL) {
+		mxd_free(w);
+	}
+	while ((dom = e->active) != NULL) {
+		e->active = dom->next;
+		dom_free(dom);
+	}
+	while ((dom = e->wait_head) != NULL) {
+		e->wait_head = dom->next;
+		dom_free(dom);
+	}
+	dns_ctx_free(e->dns);
+	for (i = 0; i < e->ntlsa; i++) {
+		tlsa_rr_clear(&e->tlsa[i]);
+	}
+	mxd_free(e->tlsa);
+	mxd_free(e->helo);
+	mxd_free(e);
+}
+
+/* engine_note - what the resolver set-up wants the operator to know */
+const char *
+engine_note(const struct engine *e)
+{
+	return e != NULL ? dns_ctx_note(e->dns) : "";
+}
+
+/* dom_new - queue a domain report to be filled */
+static int
+dom_new(struct engine *e, const char *input, const char *name,
+    int host_mode, struct mxd_err *err)
+{
+	struct edom *dom;
+
+	dom = mxd_calloc(1, sizeof(*dom));
+	if (dom == NULL) {
+		return mxd_err_set(err, MXD_ENOMEM, "out of memory");
+	}
+	dom->d = mxd_calloc(1, sizeof(*dom->d));
+	if (dom->d == NULL) {
+		mxd_free(dom);
+		return mxd_err_set(err, MXD_ENOMEM, "out of memory");
+	}
+	dom->e = e;
+	dom->host_mode = host_mode;
+	copy_str(dom->d->domain, sizeof(dom->d->domain), name);
+	(void)mxd_sanitize(input, strlen(input), dom->d->input,
+	    sizeof(dom->d->input));
+	dom->d->mx_sec = REPORT_SEC_UNKNOWN;
+	if (e->wait_tail != NULL) {
+		e->wait_tail->next = dom;
+	} else {
+		e->wait_head = dom;
+	}
+	e->wait_tail = dom;
+	return 0;
+}
+
+/* dom_free - free a domain and its report */
+static void
+dom_free(struct edom *dom)
+{
+	report_domain_free(dom->d);
+	mxd_free(dom->hosts);
+	mxd_free(dom);
+}
+
+/* engine_add_domain - queue a next-hop domain */
+int
+engine_add_domain(struct engine *e, const char *name, struct mxd_err *err)
+{
+	char	norm[REPORT_NAME_MAX];
+	int	rc;
+
+	if (e == NULL || name == NULL) {
+		return mxd_err_set(err, MXD_EINVAL, "engine: bad arguments");
+	}
+	rc = mxd_dname_normalize(name, norm, sizeof(norm), err);
+	if (rc != 0) {
+		return rc;
+	}
+	return dom_new(e, name, norm, 0, err);
+}
+
+/* engine_add_host - queue one host without MX lookup */
+int
+engine_add_host(struct engine *e, const char *name, struct mxd_err *err)
+{
+	char	norm[REPORT_NAME_MAX];
+	int	rc;
+
+	if (e == NULL || name == NULL) {
+		return mxd_err_set(err, MXD_EINVAL, "engine: bad arguments");
+	}
+	if (is_ip_literal(name)) {
+		if (strlen(name) >= REPORT_ADDR_MAX) {
+			return mxd_err_set(err, MXD_EBADDATA, "address too "
+			    "long");
+		}
+		return dom_new(e, name, name, 1, err);
+	}
+	rc = mxd_dname_normalize(name, norm, sizeof(norm), err);
+	if (rc != 0) {
+		return rc;
+	}
+	return dom_new(e, name, norm, 1, err);
+}
+
+/* engine_run - resolve, probe and judge every queued domain */
+int
+engine_run(struct engine *e, engine_domain_cb *cb, void *arg,
+    struct mxd_err *err)
+{
+	int rc;
+
+	if (e == NULL || cb == NULL) {
+		return mxd_err_set(err, MXD_EINVAL, "engine: bad arguments");
+	}
+	e->cb = cb;
+	e->cbarg = arg;
+	rc = dns_ctx_start(e->dns, on_start, e);
+	if (rc != 0) {
+		return mxd_err_set(err, MXD_EDNS, "resolver self-test: %s",
+		    mxd_strerror(rc));
+	}
+	(void)event_base_dispatch(e->base);
+	if (e->start_failed) {
+		return mxd_err_set(err, MXD_EDNS, "%s", e->start_err.msg);
+	}
+	if (e->nactive > 0 || e->wait_head != NULL) {
+		return mxd_err_set(err, MXD_EDNS, "the event loop stopped "
+		    "with work left");
+	}
+	return 0;
+}
+
+/* on_start - the resolver's self-test is done */
+static void
+on_start(void *arg, int code, const struct mxd_err *err)
+{
+	struct engine *e = arg;
+
+	if (code != 0) {
+		e->start_failed = 1;
+		(void)mxd_err_set(&e->start_err, MXD_EDNS, "DNSSEC cannot be "
+		    "validated: %s", err != NULL ? err->msg : "");
+		(void)event_base_loopbreak(e->base);
+		return;
+	}
+	e->started = 1;
+	pump(e);
+	check_all_done(e);
+}
+
+/* check_all_done - stop the loop when nothing is left */
+static void
+check_all_done(struct engine *e)
+{
+	if (e->started && e->nactive == 0 && e->wait_head == NULL &&
+	    !e->pumping) {
+		(void)event_base_loopbreak(e->base);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Work queues and limits                                              */
+/* ------------------------------------------------------------------ */
+
+/* q_push - append to a FIFO */
+static void
+q_push(struct wqueue *q, struct ework *w)
+{
+	w->next = NULL;
+	w->prev = NULL;
+	if (q->tail != NULL) {
+		q->tail->next = w;
+	} else {
+		q->head = w;
+	}
+	q->tail = w;
+}
+
+/* q_pop - take the head of a FIFO, or NULL */
+static struct ework *
+q_pop(struct wqueue *q)
+{
+	struct ework *w = q->head;
+
+	if (w != NULL) {
+		q->head = w->next;
+		if (q->head == NULL) {
+			q->tail = NULL;
+		}
+		w->next = NULL;
+	}
+	return w;
+}
+
+/* inflight_add - remember a started query or probe */
+static void
+inflight_add(struct engine *e, struct ework *w)
+{
+	w->inflight = 1;
+	w->prev = NULL;
+	w->next = e->inflight;
+	if (e->inflight != NULL) {
+		e->inflight->prev = w;
+	}
+	e->inflight = w;
+	if (w->is_probe) {
+		e->np++;
+	} else {
+		e->nq++;
+	}
+}
+
+/* inflight_del - forget a started query or probe */
+static void
+inflight_del(struct engine *e, struct ework *w)
+{
+	if (!w->inflight) {
+		return;
+	}
+	if (w->prev != NULL) {
+		w->prev->next = w->next;
+	} else {
+		e->inflight = w->next;
+	}
+	if (w->next != NULL) {
+		w->next->prev = w->prev;
+	}
+	w->next = NULL;
+	w->prev = NULL;
+	w->inflight = 0;
+	if (w->is_probe) {
+		e->np--;
+	} else {
+		e->nq--;
+	}
+}
+
+/* pump - start waiting work and domains while under the limits */
+static void
+pump(struct engine *e)
+{
+	struct ework	*w;
+	struct edom	*dom;
+	int		 moved;
+
+	if (e->pumping || !e->started) {
+		return;
+	}
+	e->pumping = 1;
+	do {
+		moved = 0;
+		while (e->nq < e->max_queries &&
+		    (w = q_pop(&e->qwait)) != NULL) {
+			work_start(w);
+			moved = 1;
+		}
+		while (e->np < e->max_probes &&
+		    (w = q_pop(&e->pwait)) != NULL) {
+			work_start(w);
+			moved = 1;
+		}
+		/* New domains only when their first query can start. */
+		while (e->nactive < e->max_domains && e->wait_head != NULL &&
+		    e->qwait.head == NULL) {
+			dom = e->wait_head;
+			e->wait_head = dom->next;
+			if (e->wait_head == NULL) {
+				e->wait_tail = NULL;
+			}
+			dom->next = e->active;
+			dom->prev = NULL;
+			if (e->active != NULL) {
+				e->active->prev = dom;
+			}
+			e->active = dom;
+			e->nactive++;
+			dom_start(dom);
+			moved = 1;
+		}
+	} while (moved);
+	e->pumping = 0;
+	check_all_done(e);
+}
+
+/* work_query - a DNS query for a domain, now or when under the limit */
+static void
+work_query(struct edom *dom, struct ehost *h, enum qkind kind,
+    const char *qname, int qtype)
+{
+	struct ework		*w;
+	struct dns_answer	 ans;
+
+	w = mxd_calloc(1, sizeof(*w));
+	if (w == NULL) {
+		/* No memory for the work: answer "indeterminate" now. */
+		memset(&ans, 0, sizeof(ans));
+		ans.sec = DNS_SEC_INDETERMINATE;
+		ans.rcode = -1;
+		copy_str(ans.why, sizeof(ans.why), "out of memory");
+		dom_ref(dom);
+		switch (kind) {
+		case Q_MX:
+			on_mx(dom, &ans);
+			break;
+		case Q_A:
+			on_addr(h, 0, &ans);
+			break;
+		case Q_AAAA:
+			on_addr(h, 1, &ans);
+			break;
+		case Q_CNAME:
+			on_cname(h, &ans);
+			break;
+		case Q_TLSA:
+			on_tlsa(h, &ans);
+			break;
+		}
+		dom_unref(dom);
+		return;
+	}
+	w->dom = dom;
+	w->h = h;
+	w->kind = kind;
+	w->qtype = qtype;
+	copy_str(w->qname, sizeof(w->qname), qname);
+	dom_ref(dom);
+	q_push(&dom->e->qwait, w);
+	pump(dom->e);
+}
+
+/* work_probe - a probe of one address, now or when under the limit */
+static void
+work_probe(struct edom *dom, struct ehost *h, size_t ai,
+    enum smtp_probe_mode mode)
+{
+	struct ework *w;
+
+	w = mxd_calloc(1, sizeof(*w));
+	if (w == NULL) {
+		copy_str(h->mx->addrs[ai].error,
+		    sizeof(h->mx->addrs[ai].error), "not probed: out of "
+		    "memory");
+		return;
+	}
+	w->dom = dom;
+	w->h = h;
+	w->is_probe = 1;
+	w->ai = ai;
+	w->mode = mode;
+	dom_ref(dom);
+	q_push(&dom->e->pwait, w);
+	pump(dom->e);
+}
+
+/* work_start - start a queued query or probe */
+static void
+work_start(struct ework *w)
+{
+	if (w->is_probe) {
+		work_start_probe(w);
+	} else {
+		work_start_query(w);
+	}
+}
+
+/* work_start_query - hand a query to the resolver */
+static void
+work_start_query(struct ework *w)
+{
+	struct engine		*e = w->dom->e;
+	struct dns_answer	 ans;
+	int			 rc;
+
+	inflight_add(e, w);
+	rc = dns_query(e->dns, w->qname, w->qtype, on_answer, w, &w->dq);
+	if (rc == 0) {
+		return;
+	}
+	memset(&ans, 0, sizeof(ans));
+	copy_str(ans.qname, sizeof(ans.qname), w->qname);
+	ans.qtype = w->qtype;
+	ans.sec = DNS_SEC_INDETERMINATE;
+	ans.rcode = -1;
+	(void)snprintf(ans.why, sizeof(ans.why), "cannot start the query: "
+	    "%s", mxd_strerror(rc));
+	on_answer(w, &ans);
+}
+
+/* work_start_probe - start the probe of one address */
+static void
+work_start_probe(struct ework *w)
+{
+	struct engine		*e = w->dom->e;
+	struct report_domain	*d = w->dom->d;
+	struct report_mx	*mx = w->h->mx;
+	struct report_addr	*a = &mx->addrs[w->ai];
+	struct smtp_probe_params p;
+	const char		*names[3];
+	size_t			 n = 0, i;
+	int			 rc;
+
+	/* Reference identifiers for DANE-TA (RFC 7672 §3.2.2): the base
+	 * domain, and the next-hop domain with its CNAME expansion, but
+	 * not when the MX RRset that named them is not secure. */
+	if (mx->base_domain[0] != '\0') {
+		names[n++] = mx->base_domain;
+	}
+	if (w->dom->host_mode || d->mx_sec == REPORT_SEC_SECURE) {
+		const char *cand[2] = { d->domain, d->mx_cname };
+
+		for (i = 0; i < 2; i++) {
+			size_t k;
+			int dup = 0;
+
+			if (cand[i][0] == '\0' || is_ip_literal(cand[i])) {
+				continue;
+			}
+			for (k = 0; k < n; k++) {
+				dup |= strcmp(names[k], cand[i]) == 0;
+			}
+			if (!dup) {
+				names[n++] = cand[i];
+			}
+		}
+	}
+	memset(&p, 0, sizeof(p));
+	p.address = a->address;
+	p.port = e->port;
+	p.helo = e->helo;
+	if (mx->base_domain[0] != '\0') {
+		p.sni = mx->base_domain;
+	} else if (!is_ip_literal(mx->host)) {
+		p.sni = mx->host;
+	}
+	p.names = names;
+	p.nnames = n;
+	p.tlsa = mx->tlsa;
+	p.ntlsa = mx->ntlsa;
+	p.mode = w->mode;
+	p.timeout_ms = e->timeout_ms;
+	p.legacy_tls = e->legacy_tls;
+	inflight_add(e, w);
+	rc = smtp_probe_start(e->base, &p, a, on_probe, w, &w->probe);
+	if (rc == 0) {
+		return;
+	}
+	inflight_del(e, w);
+	(void)snprintf(a->error, sizeof(a->error), "probe not started: %s",
+	    mxd_strerror(rc));
+	work_done(w);
+}
+
+/* work_done - a query or probe finished: free it, count it */
+static void
+work_done(struct ework *w)
+{
+	struct edom	*dom = w->dom;
+	struct engine	*e = dom->e;
+
+	inflight_del(e, w);
+	mxd_free(w);
+	dom_unref(dom);
+	pump(e);
+}
+
+/* on_answer - a DNS answer for one work item */
+static void
+on_answer(void *arg, const struct dns_answer *ans)
+{
+	struct ework	*w = arg;
+	struct edom	*dom = w->dom;
+
+	w->dq = NULL;
+	inflight_del(dom->e, w);
+	dom_ref(dom);
+	switch (w->kind) {
+	case Q_MX:
+		on_mx(dom, ans);
+		break;
+	case Q_A:
+		on_addr(w->h, 0, ans);
+		break;
+	case Q_AAAA:
+		on_addr(w->h, 1, ans);
+		break;
+	case Q_CNAME:
+		on_cname(w->h, ans);
+		break;
+	case Q_TLSA:
+		on_tlsa(w->h, ans);
+		break;
+	}
+	work_done(w);
+	dom_unref(dom);
+}
+
+/* on_probe - a probe has filled its report_addr */
+static void
+on_probe(void *arg, struct report_addr *res)
+{
+	struct ework *w = arg;
+
+	(void)res;
+	w->probe = NULL;
+	work_done(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Domains                                                             */
+/* ------------------------------------------------------------------ */
+
+/* dom_ref - one more piece of work outstanding */
+static void
+dom_ref(struct edom *dom)
+{
+	dom->pending++;
+}
+
+/* dom_unref - one piece of work done; finish the domain after the last */
+static void
+dom_unref(struct edom *dom)
+{
+	if (dom->pending == 0) {
+		MXD_PANIC("domain %s: work count below zero", dom->d->domain);
+	}
+	if (--dom->pending == 0) {
+		dom_finish(dom);
+	}
+}
+
+/* dom_start - the first step: MX lookup, or the host itself */
+static void
+dom_start(struct edom *dom)
+{
+	struct report_domain *d = dom->d;
+
+	dom_ref(dom);
+	if (!dom->host_mode) {
+		work_query(dom, NULL, Q_MX, d->domain, DNS_T_MX);
+	} else if (hosts_alloc(dom, 1) == 0) {
+		copy_str(d->mx[0].host, sizeof(d->mx[0].host), d->domain);
+		d->mx[0].preference = -1;
+		if (is_ip_literal(d->domain)) {
+			/* An address literal: DANE does not apply
+			 * (RFC 7672 §2.2), but records given on the command
+			 * line are tried against it. */
+			struct report_addr *a;
+
+			a = mxd_calloc(1, sizeof(*a));
+			if (a == NULL) {
+				copy_str(d->error, sizeof(d->error),
+				    "out of memory");
+			} else {
+				d->mx[0].addrs = a;
+				d->mx[0].naddrs = 1;
+				copy_str(a->address, sizeof(a->address),
+				    d->domain);
+				a->family = strchr(d->domain, ':') != NULL ?
+				    AF_INET6 : AF_INET;
+				a->depth = -1;
+				host_probes_start(&dom->hosts[0]);
+			}
+		} else {
+			host_start(&dom->hosts[0]);
+		}
+	}
+	dom_unref(dom);
+}
+
+/* dom_finish - findings, verdict, hand over */
+static void
+dom_finish(struct edom *dom)
+{
+	struct engine		*e = dom->e;
+	struct report_domain	*d = dom->d;
+	size_t			 i, ntlsa = 0;
+
+	for (i = 0; i < d->nmx; i++) {
+		if (d->mx[i].tlsa_state == REPORT_TLSA_USABLE ||
+		    d->mx[i].tlsa_state == REPORT_TLSA_UNUSABLE) {
+			ntlsa++;
+		}
+	}
+	if (!dom->host_mode && d->mx_sec == REPORT_SEC_INSECURE &&
+	    ntlsa > 0 && e->ntlsa == 0) {
+		finding_add(d, "insecure-mx-with-tlsa", REPORT_SEV_WARNING,
+		    "RFC 7672 §2.2.1", NULL, "sign the zone of the domain "
+		    "and publish its DS record in the parent zone",
+		    "the MX RRset of %s is not DNSSEC-signed, so DANE does "
+		    "not apply to this domain; %zu of its MX hosts publish "
+		    "TLSA records (Postfix's default policy still uses them)",
+		    d->domain, ntlsa);
+	}
+	if (e->ntlsa > 0) {
+		finding_add(d, "tlsa-from-command-line", REPORT_SEV_INFO,
+		    NULL, NULL, NULL, "the TLSA records checked are the %zu "
+		    "given on the command line, not those published in DNS",
+		    e->ntlsa);
+	}
+	if (dom->host_mode && d->nmx == 1) {
+		/* No MX RRset was looked up: the host is the next hop
+		 * (RFC 7672 §2.2.2), as secure as its own addresses; with
+		 * records from the command line it is taken as signed. */
+		d->mx_sec = e->ntlsa > 0 ? REPORT_SEC_SECURE :
+		    d->mx[0].addr_sec == REPORT_SEC_UNKNOWN ?
+		    REPORT_SEC_INSECURE : d->mx[0].addr_sec;
+	}
+	dane_verdict_domain(d, e->require_dane);
+	if (dom->prev != NULL) {
+		dom->prev->next = dom->next;
+	} else {
+		e->active = dom->next;
+	}
+	if (dom->next != NULL) {
+		dom->next->prev = dom->prev;
+	}
+	e->nactive--;
+	dom->d = NULL;
+	mxd_free(dom->hosts);
+	mxd_free(dom);
+	e->cb(e->cbarg, d);
+	pump(e);
+}
+
+/* hosts_alloc - the MX host array of a domain, and its work records */
+static int
+hosts_alloc(struct edom *dom, size_t n)
+{
+	struct report_domain	*d = dom->d;
+	size_t			 i;
+
+	d->mx = mxd_calloc(n, sizeof(*d->mx));
+	dom->hosts = mxd_calloc(n, sizeof(*dom->hosts));
+	if (d->mx == NULL || dom->hosts == NULL) {
+		mxd_free(d->mx);
+		mxd_free(dom->hosts);
+		d->mx = NULL;
+		dom->hosts = NULL;
+		copy_str(d->error, sizeof(d->error), "out of memory");
+		return MXD_ENOMEM;
+	}
+	d->nmx = n;
+	for (i = 0; i < n; i++) {
+		dom->hosts[i].dom = dom;
+		dom->hosts[i].mx = &d->mx[i];
+		d->mx[i].addr_sec = REPORT_SEC_UNKNOWN;
+		d->mx[i].tlsa_state = REPORT_TLSA_NOT_LOOKED;
+		d->mx[i].tlsa_sec = REPORT_SEC_UNKNOWN;
+	}
+	return 0;
+}
+
+/* mx_cmp - by preference, then by name */
+static int
+mx_cmp(const void *a, const void *b)
+{
+	const struct report_mx *x = a, *y = b;
+
+	if (x->preference != y->preference) {
+		return x->preference < y->preference ? -1 : 1;
+	}
+	return strcmp(x->host, y->host);
+}
+
+/* on_mx - the MX answer: hosts, null MX, implicit MX, or an error */
+static void
+on_mx(struct edom *dom, const struct dns_answer *ans)
+{
+	struct report_domain	*d = dom->d;
+	struct report_mx	*tmp;
+	size_t			 i, n = 0, k, bad = 0, dots = 0;
+
+	d->mx_sec = sec_map(ans->sec);
+	copy_str(d->mx_cname, sizeof(d->mx_cname), ans->canonname);
+	if (is_error(ans->sec)) {
+		/* RFC 7672 §2.1.2: the servers cannot be chosen: defer. */
+		(void)snprintf(d->error, sizeof(d->error), "MX lookup of "
+		    "%.100s is %s: %.120s", d->domain, dns_sec_str(ans->sec), ans->why);
+		return;
+	}
+	if (ans->nxdomain) {
+		(void)snprintf(d->error, sizeof(d->error), "%.200s does not "
+		    "exist (%s NXDOMAIN)", d->domain, dns_sec_str(ans->sec));
+		return;
+	}
+	if (!ans->havedata || ans->nrr == 0) {
+		/* No MX: the domain itself (RFC 5321 §5.1). */
+		d->implicit_mx = 1;
+		if (hosts_alloc(dom, 1) != 0) {
+			return;
+		}
+		copy_str(d->mx[0].host, sizeof(d->mx[0].host), d->domain);
+		d->mx[0].preference = -1;
+		host_start(&dom->hosts[0]);
+		return;
+	}
+	tmp = mxd_calloc(ans->nrr, sizeof(*tmp));
+	if (tmp == NULL) {
+		copy_str(d->error, sizeof(d->error), "out of memory");
+		return;
+	}
+	for (i = 0; i < ans->nrr; i++) {
+		unsigned	pref;
+		char		host[DNS_NAME_MAX];
+
+		if (dns_wire_mx(ans->rr[i].data, ans->rr[i].len, &pref, host,
+		    sizeof(host)) != 0) {
+			bad++;
+			continue;
+		}
+		if (strcmp(host, ".") == 0) {
+			dots++;
+			continue;
+		}
+		for (k = 0; k < n && strcmp(tmp[k].host, host) != 0; k++) {
+			continue;
+		}
+		if (k < n) {
+			if ((int)pref < tmp[k].preference) {
+				tmp[k].preference = (int)pref;
+			}
+			continue;
+		}
+		copy_str(tmp[n].host, sizeof(tmp[n].host), host);
+		tmp[n].preference = (int)pref;
+		n++;
+	}
+	if (bad > 0) {
+		finding_add(d, "mx-malformed", REPORT_SEV_WARNING,
+		    "RFC 1035 §3.3.9", NULL, NULL, "%zu MX records of %s "
+		    "could not be parsed and were ignored", bad, d->domain);
+	}
+	if (n == 0 && dots > 0) {
+		d->null_mx = 1;			/* RFC 7505: no mail */
+		mxd_free(tmp);
+		return;
+	}
+	if (dots > 0) {
+		finding_add(d, "null-mx-mixed", REPORT_SEV_WARNING,
+		    "RFC 7505 §3", NULL, "a null MX must be the only MX record",
+		    "%s has a null MX next to other MX records; senders use "
+		    "the others", d->domain);
+	}
+	if (n == 0) {
+		copy_str(d->error, sizeof(d->error), "no usable MX record");
+		mxd_free(tmp);
+		return;
+	}
+	qsort(tmp, n, sizeof(*tmp), mx_cmp);
+	if (n > ENGINE_MX_MAX) {
+		finding_add(d, "mx-too-many", REPORT_SEV_INFO, NULL, NULL,
+		    NULL, "%s has %zu MX hosts; only the first %d by "
+		    "preference are checked", d->domain, n, ENGINE_MX_MAX);
+		n = ENGINE_MX_MAX;
+	}
+	if (hosts_alloc(dom, n) != 0) {
+		mxd_free(tmp);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		copy_str(d->mx[i].host, sizeof(d->mx[i].host), tmp[i].host);
+		d->mx[i].preference = tmp[i].preference;
+	}
+	mxd_free(tmp);
+	for (i = 0; i < n; i++) {
+		if (is_ip_literal(d->mx[i].host)) {
+			(void)snprintf(d->mx[i].error, sizeof(d->mx[i].error),
+			    "the MX target is an IP address, not a host "
+			    "name: DANE does not apply (RFC 7672 §2.2)");
+			continue;
+		}
+		host_start(&dom->hosts[i]);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* MX hosts                                                            */
+/* ------------------------------------------------------------------ */
+
+/* host_start - A and AAAA of one MX host */
+static void
+host_start(struct ehost *h)
+{
+	struct engine *e = h->dom->e;
+
+	h->asked = (e->family == 6 ? 0 : 1) | (e->family == 4 ? 0 : 2);
+	if (h->asked & 1) {
+		work_query(h->dom, h, Q_A, h->mx->host, DNS_T_A);
+	}
+	if (h->asked & 2) {
+		work_query(h->dom, h, Q_AAAA, h->mx->host, DNS_T_AAAA);
+	}
+}
+
+/* on_addr - an A (fam 0) or AAAA (fam 1) answer */
+static void
+on_addr(struct ehost *h, int fam, const struct dns_answer *ans)
+{
+	struct report_mx	*mx = h->mx;
+	size_t			 i;
+
+	h->sec[fam] = ans->sec;
+	h->nxdomain[fam] = ans->nxdomain;
+	if (is_error(ans->sec) && mx->error[0] == '\0') {
+		(void)snprintf(mx->error, sizeof(mx->error), "%s lookup of "
+		    "%.100s is %s: %.120s", fam == 0 ? "A" : "AAAA", mx->host,
+		    dns_sec_str(ans->sec), ans->why);
+	}
+	if (!is_error(ans->sec) && mx->cname[0] == '\0') {
+		copy_str(mx->cname, sizeof(mx->cname), ans->canonname);
+	}
+	for (i = 0; !is_error(ans->sec) && i < ans->nrr &&
+	    h->naddr[fam] < ENGINE_ADDR_MAX; i++) {
+		size_t want = fam == 0 ? 4 : 16;
+
+		if (ans->rr[i].len != want ||
+		    inet_ntop(fam == 0 ? AF_INET : AF_INET6, ans->rr[i].data,
+		    h->addr[fam][h->naddr[fam]], REPORT_ADDR_MAX) == NULL) {
+			continue;
+		}
+		h->naddr[fam]++;
+	}
+	h->answered |= fam == 0 ? 1 : 2;
+	if (h->answered == h->asked) {
+		host_addrs_done(h);
+	}
+}
+
+/* host_addrs_done - both address answers in: base domain, then TLSA */
+static void
+host_addrs_done(struct ehost *h)
+{
+	struct report_mx	*mx = h->mx;
+	enum dns_sec		 worst = DNS_SEC_SECURE;
+	size_t			 fam, i, n = 0;
+	int			 nx = 1;
+
+	/* The host is as secure as its least secure answer; an error in
+	 * either makes it unusable (RFC 7672 §2.1.2: skip the host). */
+	for (fam = 0; fam < 2; fam++) {
+		if (!(h->asked & (1 << fam))) {
+			continue;
+		}
+		if (h->sec[fam] < worst) {
+			worst = h->sec[fam];
+		}
+		nx &= h->nxdomain[fam];
+		n += h->naddr[fam];
+	}
+	mx->addr_sec = sec_map(worst);
+	if (is_error(worst)) {
+		return;
+	}
+	if (n == 0) {
+		(void)snprintf(mx->error, sizeof(mx->error), "%.200s has "
+		    "no address records (%s)", mx->host, nx ? "NXDOMAIN" :
+		    "no data");
+		return;
+	}
+	mx->addrs = mxd_calloc(n, sizeof(*mx->addrs));
+	if (mx->addrs == NULL) {
+		copy_str(mx->error, sizeof(mx->error), "out of memory");
+		return;
+	}
+	for (fam = 0; fam < 2; fam++) {
+		for (i = 0; i < h->naddr[fam]; i++) {
+			struct report_addr *a = &mx->addrs[mx->naddrs++];
+
+			copy_str(a->address, sizeof(a->address),
+			    h->addr[fam][i]);
+			a->family = fam == 0 ? AF_INET : AF_INET6;
+			a->depth = -1;
+		}
+	}
+	if (worst == DNS_SEC_SECURE) {
+		/* Secure CNAME or no CNAME (RFC 7672 §2.2.2). */
+		if (mx->cname[0] != '\0') {
+			copy_str(mx->base_domain, sizeof(mx->base_domain),
+			    mx->cname);
+			h->expanded = 1;
+		} else {
+			copy_str(mx->base_domain, sizeof(mx->base_domain),
+			    mx->host);
+		}
+		host_tlsa_lookup(h);
+		return;
+	}
+	if (mx->cname[0] != '\0') {
+		/* Insecure CNAME: is the first link secure? (Postfix asks
+		 * with qtype CNAME, whose answer is that link only.) */
+		work_query(h->dom, h, Q_CNAME, mx->host, DNS_T_CNAME);
+		return;
+	}
+	host_probes_start(h);		/* insecure: DANE does not apply */
+}
+
+/* on_cname - security of the first CNAME link of an insecure chain */
+static void
+on_cname(struct ehost *h, const struct dns_answer *ans)
+{
+	struct report_mx *mx = h->mx;
+
+	if (is_error(ans->sec)) {
+		mx->tlsa_state = REPORT_TLSA_ERROR;
+		mx->tlsa_sec = sec_map(ans->sec);
+		(void)snprintf(mx->error, sizeof(mx->error), "CNAME lookup of "
+		    "%.100s is %s: %.120s", mx->host, dns_sec_str(ans->sec),
+		    ans->why);
+	} else if (ans->sec == DNS_SEC_SECURE && ans->havedata) {
+		/* Secure first link, insecure end: the original name. */
+		copy_str(mx->base_domain, sizeof(mx->base_domain), mx->host);
+		host_tlsa_lookup(h);
+		return;
+	}
+	host_probes_start(h);
+}
+
+/* host_tlsa_lookup - TLSA at _PORT._tcp.BASE */
+static void
+host_tlsa_lookup(struct ehost *h)
+{
+	struct report_mx	*mx = h->mx;
+	int			 len;
+
+	len = snprintf(mx->tlsa_owner, sizeof(mx->tlsa_owner), "_%u._tcp.%s",
+	    h->dom->e->port, mx->base_domain);
+	if (len < 0 || (size_t)len >= sizeof(mx->tlsa_owner)) {
+		mx->tlsa_state = REPORT_TLSA_ERROR;
+		(void)snprintf(mx->error, sizeof(mx->error), "TLSA owner name "
+		    "for %.200s is too long", mx->base_domain);
+		mx->tlsa_owner[0] = '\0';
+		host_probes_start(h);
+		return;
+	}
+	work_query(h->dom, h, Q_TLSA, mx->tlsa_owner, DNS_T_TLSA);
+}
+
+/* on_tlsa - the TLSA answer decides what the sender must do */
+static void
+on_tlsa(struct ehost *h, const struct dns_answer *ans)
+{
+	struct report_mx	*mx = h->mx;
+	size_t			 i, usable = 0, bad = 0;
+
+	mx->tlsa_sec = sec_map(ans->sec);
+	mx->tlsa_ttl = ans->ttl;
+	if (is_error(ans->sec)) {
+		/* RFC 7672 §2.1.2: this host is unreachable. */
+		mx->tlsa_state = REPORT_TLSA_ERROR;
+		(void)snprintf(mx->error, sizeof(mx->error), "TLSA lookup of "
+		    "%.100s is %s: %.120s", mx->tlsa_owner, dns_sec_str(ans->sec),
+		    ans->why);
+	} else if (ans->sec == DNS_SEC_SECURE && ans->havedata &&
+	    ans->nrr > 0) {
+		mx->tlsa = mxd_calloc(ans->nrr, sizeof(*mx->tlsa));
+		if (mx->tlsa == NULL) {
+			mx->tlsa_state = REPORT_TLSA_ERROR;
+			copy_str(mx->error, sizeof(mx->error),
+			    "out of memory");
+			host_probes_start(h);
+			return;
+		}
+		for (i = 0; i < ans->nrr; i++) {
+			struct tlsa_rr *rr = &mx->tlsa[mx->ntlsa];
+
+			if (tlsa_rr_from_wire(ans->rr[i].data,
+			    ans->rr[i].len, rr, NULL) != 0) {
+				bad++;
+				continue;
+			}
+			if (tlsa_rr_usable(rr) == TLSA_USABLE) {
+				usable++;
+			}
+			mx->ntlsa++;
+		}
+		if (bad > 0) {
+			finding_add(h->dom->d, "tlsa-malformed",
+			    REPORT_SEV_WARNING, "RFC 6698 §2.1", mx->host,
+			    NULL, "%zu TLSA records at %s are shorter than 3 "
+			    "octets and unusable", bad, mx->tlsa_owner);
+		}
+		/* RFC 7672 §2.2: usable → DANE; present but none usable →
+		 * TLS without authentication. */
+		mx->tlsa_state = usable > 0 ? REPORT_TLSA_USABLE :
+		    REPORT_TLSA_UNUSABLE;
+	} else if (ans->sec == DNS_SEC_SECURE) {
+		if (h->expanded && strcmp(mx->base_domain, mx->host) != 0) {
+			/* Secure denial at the expanded name: the original
+			 * name is the next candidate (RFC 7672 §2.2.2). */
+			h->expanded = 0;
+			copy_str(mx->base_domain, sizeof(mx->base_domain),
+			    mx->host);
+			host_tlsa_lookup(h);
+			return;
+		}
+		mx->tlsa_state = REPORT_TLSA_NONE;
+	} else {
+		mx->tlsa_state = REPORT_TLSA_NONE;
+		if (ans->havedata) {
+			finding_add(h->dom->d, "tlsa-insecure",
+			    REPORT_SEV_WARNING, "RFC 7672 §2.2", mx->host,
+			    "sign the zone that holds the TLSA records",
+			    "TLSA records at %s are not DNSSEC-signed; "
+			    "senders ignore them", mx->tlsa_owner);
+		}
+	}
+	host_probes_start(h);
+}
+
+/* host_probes_start - probe every address in the mode the TLSA requires */
+static void
+host_probes_start(struct ehost *h)
+{
+	struct engine		*e = h->dom->e;
+	struct report_mx	*mx = h->mx;
+	enum smtp_probe_mode	 mode;
+	size_t			 i, usable = 0;
+
+	if (e->ntlsa > 0) {
+		/* Pre-publish test: the given records replace any found. */
+		for (i = 0; i < mx->ntlsa; i++) {
+			tlsa_rr_clear(&mx->tlsa[i]);
+		}
+		mxd_free(mx->tlsa);
+		mx->ntlsa = 0;
+		mx->tlsa = mxd_calloc(e->ntlsa, sizeof(*mx->tlsa));
+		if (mx->tlsa == NULL) {
+			copy_str(mx->error, sizeof(mx->error),
+			    "out of memory");
+			return;
+		}
+		for (i = 0; i < e->ntlsa; i++) {
+			if (tlsa_rr_copy(&mx->tlsa[mx->ntlsa], &e->tlsa[i]) !=
+			    0) {
+				continue;
+			}
+			if (tlsa_rr_usable(&e->tlsa[i]) == TLSA_USABLE) {
+				usable++;
+			}
+			mx->ntlsa++;
+		}
+		mx->tlsa_state = usable > 0 ? REPORT_TLSA_USABLE :
+		    REPORT_TLSA_UNUSABLE;
+		if (mx->base_domain[0] == '\0' && !is_ip_literal(mx->host)) {
+			copy_str(mx->base_domain, sizeof(mx->base_domain),
+			    mx->host);
+		}
+	}
+	switch (mx->tlsa_state) {
+	case REPORT_TLSA_USABLE:
+		mode = SMTP_PROBE_DANE;
+		break;
+	case REPORT_TLSA_UNUSABLE:
+		mode = SMTP_PROBE_ENCRYPT;
+		break;
+	default:
+		mode = SMTP_PROBE_OPPORTUNISTIC;
+		break;
+	}
+	for (i = 0; i < mx->naddrs; i++) {
+		work_probe(h->dom, h, i, mode);
+	}
+}
