@@ -164,6 +164,13 @@ ctx_setup(struct dns_ctx *dc, struct mxd_err *err)
 	if (rc == 0) {
 		rc = ub_ctx_set_option(dc->ub, "val-permissive-mode:", "no");
 	}
+	if (rc == 0) {
+		/* Unbound answers the RFC 6761 name test. itself (NXDOMAIN,
+		 * insecure); test beds such as mxdane's lab live there, and
+		 * on the Internet the root denies it securely anyway. */
+		rc = ub_ctx_set_option(dc->ub, "local-zone:",
+		    "test. transparent");
+	}
 	if (rc != 0) {
 		return mxd_err_set(err, MXD_EDNS, "resolver set-up: %s",
 		    ub_strerror(rc));
