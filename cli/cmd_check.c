@@ -329,9 +329,6 @@ cmd_check(int argc, char **argv)
 			break;
 		}
 	}
-	if (status < 0 && o.root_hints != NULL && !o.recursive) {
-		status = cli_usage(CMD, "--root-hints needs --recursive");
-	}
 	if (status < 0 && o.resolver != NULL && o.recursive) {
 		status = cli_usage(CMD, "--resolver and --recursive exclude "
 		    "each other");

@@ -102,8 +102,7 @@ dns_ctx_new(struct event_base *base, const struct dns_opts *opts,
 		    "%.200s: %s (DNSSEC cannot be validated without it)", ta,
 		    strerror(errno));
 	}
-	if (opts->recursive && opts->root_hints != NULL &&
-	    !readable(opts->root_hints)) {
+	if (opts->root_hints != NULL && !readable(opts->root_hints)) {
 		return mxd_err_set(err, MXD_ENOENT, "cannot read root hints "
 		    "%.200s: %s", opts->root_hints, strerror(errno));
 	}
@@ -316,9 +315,11 @@ start_answer(void *arg, const struct dns_answer *ans)
 		/* RFC 7672 §2.1.3: a resolver that strips DNSSEC must not
 		 * make every domain look unsigned. */
 		(void)snprintf(dc->note, sizeof(dc->note), "resolver %.100s "
-		    "does not pass DNSSEC through (the root DNSKEY is %s "
-		    "via it%s%.200s); resolving from the root instead",
-		    dc->resolver != NULL ? dc->resolver : "from resolv.conf",
+		    "%s (the root DNSKEY is %s via it%s%.200s); resolving "
+		    "from the root instead", dc->resolver != NULL ?
+		    dc->resolver : "from resolv.conf",
+		    ans->sec == DNS_SEC_INDETERMINATE ? "gives no usable "
+		    "answer" : "does not pass DNSSEC through",
 		    dns_sec_str(ans->sec), ans->why[0] != '\0' ? ": " : "",
 		    ans->why);
 		dc->fell_back = 1;

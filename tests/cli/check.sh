@@ -21,8 +21,9 @@ t_cmd "--timeout 0" 64 "$MXDANE" check --timeout 0 x.test
 t_cmd "--timeout 301" 64 "$MXDANE" check --timeout 301 x.test
 t_cmd "-4 with -6" 64 "$MXDANE" check -4 -6 x.test
 t_oneline_err "-4 -6: one line"
-t_cmd "--root-hints without --recursive" 64 \
-    "$MXDANE" check --root-hints /dev/null x.test
+t_cmd "unreadable --root-hints is UNKNOWN" 3 \
+    "$MXDANE" check --recursive --root-hints "$T/no-hints" x.test
+t_oneline_err "unreadable --root-hints: one line"
 t_cmd "--resolver with --recursive" 64 \
     "$MXDANE" check --resolver 127.0.0.1 --recursive x.test
 t_cmd "--tlsa without argument" 64 "$MXDANE" check x.test --tlsa
