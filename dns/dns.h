@@ -98,7 +98,10 @@ typedef void dns_start_cb(void *arg, int code, const struct mxd_err *err);
 /**
  * Create a context on @p base. Nothing is resolved yet; call
  * dns_ctx_start() before the first dns_query().
+ * @param[in] base the event loop that will watch the resolver.
+ * @param[in] opts where answers come from (strings are copied).
  * @param[out] out the context, freed with dns_ctx_free().
+ * @param[out] err the reason, on failure.
  * @return 0, MXD_ENOMEM, MXD_ENOENT (trust anchor or hints file not
  *     readable), MXD_EINVAL (bad resolver address) or MXD_EDNS; the
  *     reason is in @p err.
@@ -128,8 +131,15 @@ void	dns_ctx_free(struct dns_ctx *dc);
 /**
  * Start a DNSSEC-validated lookup of @p qname (fully qualified, with or
  * without the trailing dot). @p cb is called exactly once, from the event
- * loop, unless this returns an error or the query is cancelled.
- * @param[out] handle for dns_query_cancel(); may be NULL.
+ * loop, unless this returns an error or the query is cancelled. A
+ * callback must not free the context.
+ * @param[in] dc the context, after dns_ctx_start().
+ * @param[in] qname the name to look up.
+ * @param[in] qtype the record type (DNS_T_*).
+ * @param[in] cb called with the classified answer.
+ * @param[in] arg passed to @p cb.
+ * @param[out] handle for dns_query_cancel(); may be NULL. It is invalid
+ *     once @p cb has run.
  * @return 0, MXD_EINVAL, MXD_ENOMEM or MXD_EDNS.
  */
 int	dns_query(struct dns_ctx *dc, const char *qname, int qtype,
@@ -146,6 +156,10 @@ size_t	dns_ctx_pending(const struct dns_ctx *dc);
  * then bogus, then rcode, then secure data or denial, then insecure.
  * Copies records and parses the CNAME chain from the answer packet.
  * @param[out] ans filled; release with dns_answer_clear().
+ * @param[in] qname the name asked for.
+ * @param[in] qtype the type asked for.
+ * @param[in] err libunbound's error code for the query (0: none).
+ * @param[in] res libunbound's result; may be NULL when @p err is set.
  * @return 0 or MXD_ENOMEM (ans is then still cleared and valid).
  */
 int	dns_answer_from_ub(struct dns_answer *ans, const char *qname,
@@ -165,7 +179,8 @@ const char	*dns_sec_str(enum dns_sec s);
 /**
  * Read the name at @p *off in @p pkt (compression allowed) as lower-case
  * text without trailing dot ("." for the root); @p *off moves past it.
- * Bytes outside [a-z0-9-_*] are written as \DDD.
+ * Bytes outside [a-z0-9-_*] are written as a backslash and three
+ * decimal digits.
  * @return 0 or MXD_EBADDATA (truncated, pointer loop, too long, bad label).
  */
 int	dns_wire_name(const uint8_t *pkt, size_t len, size_t *off, char *out,

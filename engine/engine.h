@@ -52,7 +52,10 @@ typedef void engine_domain_cb(void *arg, struct report_domain *d);
 /**
  * Create an engine on @p base. Strings in @p o are copied; the @p o->tlsa
  * records are copied too.
+ * @param[in] base the event loop to run on (engine_run() dispatches it).
+ * @param[in] o options.
  * @param[out] out freed with engine_free().
+ * @param[out] err the reason, on failure.
  * @return 0, MXD_EINVAL, MXD_ENOMEM, or a dns_ctx_new() error (trust
  *     anchor unreadable: MXD_ENOENT), with the reason in @p err.
  */

@@ -12,7 +12,9 @@ struct report_domain;
 /**
  * Append the text report of one domain to @p out: the verdict first, then
  * one block per MX host with its TLSA records and one line per address.
- * @param color use ANSI colours (the caller decides: cli_color()).
+ * @param[in] d the domain report.
+ * @param[in] color use ANSI colours (the caller decides: cli_color()).
+ * @param[out] out the buffer appended to.
  * @return 0, MXD_ENOSPC (the buffer's maximum) or MXD_ENOMEM.
  */
 int	report_text(const struct report_domain *d, int color,
