@@ -95,6 +95,8 @@ struct ework {
 	char			 qname[DNS_NAME_MAX];
 	struct dns_query	*dq;
 	size_t			 ai;		/* address index */
+	char			 addr[REPORT_ADDR_MAX];	/* the probe clears
+							 * its report_addr */
 	enum smtp_probe_mode	 mode;
 	struct smtp_probe	*probe;
 };
@@ -784,7 +786,8 @@ work_start_probe(struct ework *w)
 		}
 	}
 	memset(&p, 0, sizeof(p));
-	p.address = a->address;
+	copy_str(w->addr, sizeof(w->addr), a->address);
+	p.address = w->addr;
 	p.port = e->port;
 	p.helo = e->helo;
 	if (mx->base_domain[0] != '\0') {
@@ -805,6 +808,7 @@ work_start_probe(struct ework *w)
 		return;
 	}
 	inflight_del(e, w);
+	copy_str(a->address, sizeof(a->address), w->addr);
 	(void)snprintf(a->error, sizeof(a->error), "probe not started: %s",
 	    mxd_strerror(rc));
 	work_done(w);

@@ -43,6 +43,7 @@ static void	text_addr(struct out *o, const struct report_mx *mx,
 static void	hex_short(const uint8_t *data, size_t len, char *out,
 		    size_t outsz);
 static void	matched_short(const char *matched, char *out, size_t outsz);
+static const char *clean(const char *in, char *out, size_t outsz);
 
 /* put - append formatted text; the first error sticks */
 static void
@@ -138,6 +139,7 @@ int
 report_text(const struct report_domain *d, int color, struct mxd_buf *out)
 {
 	struct out	o = { out, color, 0 };
+	char		tmp[600], tmp2[600];
 	size_t		i;
 
 	if (d == NULL || out == NULL) {
@@ -163,7 +165,7 @@ report_text(const struct report_domain *d, int color, struct mxd_buf *out)
 		put(&o, "  MX records: %s\n", report_sec_str(d->mx_sec));
 	}
 	if (d->error[0] != '\0') {
-		put(&o, "  error: %.255s\n", d->error);
+		put(&o, "  error: %s\n", clean(d->error, tmp, sizeof(tmp)));
 	}
 	for (i = 0; i < d->nmx; i++) {
 		text_mx(&o, d, &d->mx[i]);
@@ -174,15 +176,17 @@ report_text(const struct report_domain *d, int color, struct mxd_buf *out)
 	for (i = 0; i < d->nfindings; i++) {
 		const struct report_finding *f = &d->findings[i];
 
-		put(&o, "    %s %.48s%s%.255s: %.500s", report_severity_str(
+		put(&o, "    %s %.48s%s%.255s: %s", report_severity_str(
 		    f->severity), f->code, f->host[0] != '\0' ? " at " : "",
-		    f->host, f->message != NULL ? f->message : "");
+		    f->host, clean(f->message != NULL ? f->message : "", tmp,
+		    sizeof(tmp)));
 		if (f->ref[0] != '\0') {
 			put(&o, " (%.64s)", f->ref);
 		}
 		put(&o, "\n");
 		if (f->hint != NULL) {
-			put(&o, "      hint: %.500s\n", f->hint);
+			put(&o, "      hint: %s\n", clean(f->hint, tmp2,
+			    sizeof(tmp2)));
 		}
 	}
 	return o.rc;
@@ -210,7 +214,9 @@ text_mx(struct out *o, const struct report_domain *d,
 		put(o, "    CNAME: %.255s -> %.255s\n", mx->host, mx->cname);
 	}
 	if (mx->error[0] != '\0') {
-		put(o, "    error: %.255s\n", mx->error);
+		char tmp[300];
+
+		put(o, "    error: %s\n", clean(mx->error, tmp, sizeof(tmp)));
 	}
 	text_tlsa(o, mx);
 	for (i = 0; i < mx->naddrs; i++) {
@@ -304,9 +310,7 @@ text_addr(struct out *o, const struct report_mx *mx,
 	}
 	put(o, "%s\n", line);
 	if (a->error[0] != '\0') {
-		(void)mxd_sanitize(a->error, strnlen(a->error,
-		    sizeof(a->error)), tmp, sizeof(tmp));
-		put(o, "      %s\n", tmp);
+		put(o, "      %s\n", clean(a->error, tmp, sizeof(tmp)));
 	}
 }
 
@@ -348,4 +352,36 @@ matched_short(const char *matched, char *out, size_t outsz)
 	(void)mxd_hex_abbrev(p, 8, abbr, sizeof(abbr));
 	(void)snprintf(out, outsz, "%.*s%s", (int)(p - matched), matched,
 	    abbr);
+}
+
+/* clean - for display: control bytes and broken UTF-8 become '?' */
+static const char *
+clean(const char *in, char *out, size_t outsz)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 o = 0, n, k;
+
+	while (*p != '\0' && o + 5 < outsz) {
+		n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 :
+		    (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		for (k = 1; k < n; k++) {
+			if ((p[k] & 0xc0) != 0x80) {
+				n = 0;		/* truncated sequence */
+				break;
+			}
+		}
+		if (n == 2 && *p < 0xc2) {
+			n = 0;			/* overlong */
+		}
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			out[o++] = '?';
+			p++;
+			continue;
+		}
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+	return out;
 }
