@@ -792,7 +792,9 @@ work_start_probe(struct ework *w)
 	p.helo = e->helo;
 	if (mx->base_domain[0] != '\0') {
 		p.sni = mx->base_domain;
-	} else if (!is_ip_literal(mx->host)) {
+	} else if (!is_ip_literal(mx->host) || w->mode == SMTP_PROBE_DANE) {
+		/* An address literal with records from the command line:
+		 * no name to send, but DANE needs one to be set. */
 		p.sni = mx->host;
 	}
 	p.names = names;

@@ -292,9 +292,12 @@ text_addr(struct out *o, const struct report_mx *mx,
 	    C_OFF : "");
 	n = len > 0 ? (size_t)len : 0;
 	if (a->tls) {
-		n += (size_t)snprintf(line + n, sizeof(line) - n, " %.16s%s%.64s",
-		    a->tls_version, a->cipher[0] != '\0' ? " " : "",
-		    a->cipher);
+		int legacy = strcmp(a->tls_version, "TLSv1") == 0 ||
+		    strcmp(a->tls_version, "TLSv1.1") == 0;
+
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %.16s%s%s"
+		    "%.64s", a->tls_version, legacy ? " (legacy, RFC 8996)" :
+		    "", a->cipher[0] != '\0' ? " " : "", a->cipher);
 	} else if (a->connected && !a->starttls) {
 		n += (size_t)snprintf(line + n, sizeof(line) - n,
 		    " no STARTTLS");
