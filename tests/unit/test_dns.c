@@ -524,6 +524,36 @@ test_classify_survives_allocation_failure(void **state)
 }
 
 static void
+test_classify_every_allocation_failure_is_clean(void **state)
+{
+	struct ub_result	r;
+	struct dns_answer	a;
+	struct pkt		p;
+	unsigned long		n;
+	int			rc;
+
+	(void)state;
+	build_chain(&p);
+	result(&r, DNS_RCODE_NOERROR, 1, 1, 0);
+	r.answer_packet = p.b;
+	r.answer_len = (int)p.n;
+	/* Fail the 1st, 2nd, ... allocation: ENOMEM or success, never a
+	 * leak or a half-filled answer (ASan and valgrind watch). */
+	for (n = 1; n < 10; n++) {
+		mxd_alloc_fail_after(n);
+		rc = dns_answer_from_ub(&a, "www.example.com", DNS_T_A, 0,
+		    &r);
+		mxd_alloc_fail_after(0);
+		assert_true(rc == 0 || rc == MXD_ENOMEM);
+		assert_int_equal(a.sec, DNS_SEC_SECURE);
+		if (rc == 0) {
+			assert_int_equal(a.nrr, 1);
+		}
+		dns_answer_clear(&a);
+	}
+}
+
+static void
 test_name_canon(void **state)
 {
 	char out[DNS_NAME_MAX];
@@ -564,6 +594,8 @@ main(void)
 		cmocka_unit_test(test_classify_insecure),
 		cmocka_unit_test(test_classify_parses_cname_chain_and_canonname),
 		cmocka_unit_test(test_classify_survives_allocation_failure),
+		cmocka_unit_test(
+		    test_classify_every_allocation_failure_is_clean),
 		cmocka_unit_test(test_name_canon),
 	};
 
