@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,9 @@ run(struct engine_opts *o, struct check *c, int json)
 	int			 rc, status = CLI_OK, color;
 
 	mxd_err_clear(&err);
+	/* A server that closes while we write must give an error on that
+	 * connection, not kill the whole check. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
 	if (base == NULL) {
 		cli_err("cannot create an event loop");
