@@ -21,6 +21,7 @@
 #include "engine/engine.h"
 #include "report/model.h"
 #include "report/report.h"
+#include "smtp/probe.h"
 #include "tlsa/tlsa.h"
 
 #include "help_check.h"
@@ -176,6 +177,7 @@ run(struct engine_opts *o, struct check *c, int json)
 		cli_err("note: %s", engine_note(e));
 	}
 	engine_free(e);
+	smtp_probe_cleanup();
 	event_base_free(base);
 	if (rc != 0) {
 		cli_err("%s", err.msg);
