@@ -52,6 +52,7 @@ struct dns_ctx {
 	char			*resolv_conf;
 	char			*hints;
 	int			 recursive;	/* current mode */
+	int			 no_qmin;
 	int			 fell_back;
 	dns_start_cb		*start_cb;
 	void			*start_arg;
@@ -114,6 +115,7 @@ dns_ctx_new(struct event_base *base, const struct dns_opts *opts,
 	dc->timeout_ms = opts->timeout_ms != 0 ? opts->timeout_ms :
 	    DNS_DEFAULT_TIMEOUT;
 	dc->recursive = opts->recursive;
+	dc->no_qmin = opts->no_qmin;
 	dc->ta = mxd_strdup(ta);
 	if (opts->resolver != NULL) {
 		dc->resolver = mxd_strdup(opts->resolver);
@@ -158,7 +160,8 @@ ctx_setup(struct dns_ctx *dc, struct mxd_err *err)
 		rc = ub_ctx_set_option(dc->ub, "do-not-query-localhost:", "no");
 	}
 	if (rc == 0) {
-		rc = ub_ctx_set_option(dc->ub, "qname-minimisation:", "yes");
+		rc = ub_ctx_set_option(dc->ub, "qname-minimisation:",
+		    dc->no_qmin ? "no" : "yes");
 	}
 	if (rc == 0) {
 		rc = ub_ctx_set_option(dc->ub, "val-permissive-mode:", "no");

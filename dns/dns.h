@@ -81,6 +81,8 @@ struct dns_opts {
 	const char	*resolver;	/* "ADDR[@PORT]", NULL: resolv.conf */
 	const char	*resolv_conf;	/* NULL: /etc/resolv.conf */
 	int		 recursive;	/* from the root, no forwarder */
+	int		 no_qmin;	/* QNAME minimisation off (RFC 9156);
+					 * for the empty non-terminal check */
 	const char	*root_hints;	/* for recursion (also the fall-back
 					 * from a forwarder); NULL: built-in */
 	unsigned	 timeout_ms;	/* per query; 0: DNS_DEFAULT_TIMEOUT */

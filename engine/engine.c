@@ -15,6 +15,11 @@
  *      query, as Postfix does), else DANE does not apply.
  *   4. TLSA at _PORT._tcp.BASE (RFC 7672 §2.2.3); a CNAME at that owner is
  *      followed by the resolver and does not change the base domain.
+ *      A secure NXDOMAIN there may be the empty non-terminal pitfall
+ *      (DANE-RULES.md H.35: _tcp.HOST answered NXDOMAIN, so resolvers with
+ *      QNAME minimisation never see the records): the owner is asked again
+ *      from the root without minimisation, and records found that way are
+ *      used and reported as a zone bug.
  *   5. One probe per address (smtp/probe.h), in the mode the TLSA result
  *      requires: DANE, encrypt, or opportunistic.
  *   6. dane_verdict_domain() (dane/dane.h), then the caller's callback.
@@ -55,6 +60,14 @@ enum qkind {
 	Q_AAAA,
 	Q_CNAME,
 	Q_TLSA,
+	Q_TLSA_NOQMIN,		/* the same owner, no QNAME minimisation */
+};
+
+enum ent_state {
+	ENT_IDLE = 0,		/* second resolver not started */
+	ENT_STARTING,
+	ENT_READY,
+	ENT_FAILED,
 };
 
 struct edom;
@@ -70,6 +83,7 @@ struct ehost {
 	char			 addr[2][ENGINE_ADDR_MAX][REPORT_ADDR_MAX];
 	size_t			 naddr[2];
 	int			 expanded;	/* base is the CNAME target */
+	struct ehost		*ent_next;	/* waiting for the resolver */
 };
 
 /* One domain (or --host target) in progress. */
@@ -108,6 +122,11 @@ struct wqueue {
 struct engine {
 	struct event_base	*base;
 	struct dns_ctx		*dns;
+	struct dns_ctx		*dns_noqmin;	/* recursion, no minimisation */
+	enum ent_state		 ent;
+	struct ehost		*ent_wait;
+	char			 ent_note[320];
+	char			 note[640];	/* for engine_note() */
 	unsigned		 port;
 	int			 family;
 	unsigned		 timeout_ms;
@@ -162,6 +181,10 @@ static void	on_mx(struct edom *dom, const struct dns_answer *ans);
 static void	on_addr(struct ehost *h, int fam, const struct dns_answer *ans);
 static void	on_cname(struct ehost *h, const struct dns_answer *ans);
 static void	on_tlsa(struct ehost *h, const struct dns_answer *ans);
+static void	on_tlsa_noqmin(struct ehost *h, const struct dns_answer *ans);
+static int	tlsa_take(struct ehost *h, const struct dns_answer *ans);
+static void	ent_check(struct ehost *h);
+static void	on_ent_start(void *arg, int code, const struct mxd_err *err);
 static void	on_start(void *arg, int code, const struct mxd_err *err);
 static void	check_all_done(struct engine *e);
 static enum report_sec	sec_map(enum dns_sec s);
@@ -326,6 +349,19 @@ engine_new(struct event_base *base, const struct engine_opts *o,
 	if (rc != 0) {
 		goto fail;
 	}
+	/* The empty non-terminal check asks from the root, unminimised;
+	 * it starts on first use. */
+	dopts.resolver = NULL;
+	dopts.resolv_conf = NULL;
+	dopts.recursive = 1;
+	dopts.no_qmin = 1;
+	if (dopts.timeout_ms > 5000) {
+		dopts.timeout_ms = 5000;	/* a side check: do not wait */
+	}
+	if (dns_ctx_new(base, &dopts, &e->dns_noqmin, NULL) != 0) {
+		e->dns_noqmin = NULL;
+		e->ent = ENT_FAILED;
+	}
 	*out = e;
 	return 0;
 fail:
@@ -368,6 +404,7 @@ engine_free(struct engine *e)
 		dom_free(dom);
 	}
 	dns_ctx_free(e->dns);
+	dns_ctx_free(e->dns_noqmin);
 	for (i = 0; i < e->ntlsa; i++) {
 		tlsa_rr_clear(&e->tlsa[i]);
 	}
@@ -380,7 +417,7 @@ engine_free(struct engine *e)
 const char *
 engine_note(const struct engine *e)
 {
-	return e != NULL ? dns_ctx_note(e->dns) : "";
+	return e != NULL ? e->note : "";
 }
 
 /* dom_new - queue a domain report to be filled */
@@ -482,6 +519,9 @@ engine_run(struct engine *e, engine_domain_cb *cb, void *arg,
 		    mxd_strerror(rc));
 	}
 	(void)event_base_dispatch(e->base);
+	(void)snprintf(e->note, sizeof(e->note), "%s%s%s",
+	    dns_ctx_note(e->dns), dns_ctx_note(e->dns)[0] != '\0' &&
+	    e->ent_note[0] != '\0' ? "; " : "", e->ent_note);
 	if (e->start_failed) {
 		return mxd_err_set(err, MXD_EDNS, "%s", e->start_err.msg);
 	}
@@ -676,6 +716,9 @@ work_query(struct edom *dom, struct ehost *h, enum qkind kind,
 		case Q_TLSA:
 			on_tlsa(h, &ans);
 			break;
+		case Q_TLSA_NOQMIN:
+			on_tlsa_noqmin(h, &ans);
+			break;
 		}
 		dom_unref(dom);
 		return;
@@ -734,7 +777,8 @@ work_start_query(struct ework *w)
 	int			 rc;
 
 	inflight_add(e, w);
-	rc = dns_query(e->dns, w->qname, w->qtype, on_answer, w, &w->dq);
+	rc = dns_query(w->kind == Q_TLSA_NOQMIN ? e->dns_noqmin : e->dns,
+	    w->qname, w->qtype, on_answer, w, &w->dq);
 	if (rc == 0) {
 		return;
 	}
@@ -855,6 +899,9 @@ on_answer(void *arg, const struct dns_answer *ans)
 	case Q_TLSA:
 		on_tlsa(w->h, ans);
 		break;
+	case Q_TLSA_NOQMIN:
+		on_tlsa_noqmin(w->h, ans);
+		break;
 	}
 	work_done(w);
 	dom_unref(dom);
@@ -972,6 +1019,20 @@ dom_finish(struct edom *dom)
 		    REPORT_SEC_INSECURE : d->mx[0].addr_sec;
 	}
 	dane_verdict_domain(d, e->require_dane);
+	/* A finding is as serious as it says: a domain that verifies but
+	 * whose zone hides its TLSA records from most resolvers is no OK. */
+	for (i = 0; i < d->nfindings; i++) {
+		enum report_status fs = REPORT_OK;
+
+		if (d->findings[i].severity == REPORT_SEV_CRITICAL) {
+			fs = REPORT_CRITICAL;
+		} else if (d->findings[i].severity == REPORT_SEV_WARNING) {
+			fs = REPORT_WARNING;
+		}
+		if (d->status != REPORT_UNKNOWN && fs > d->status) {
+			d->status = fs;
+		}
+	}
 	if (dom->prev != NULL) {
 		dom->prev->next = dom->next;
 	} else {
@@ -1306,7 +1367,6 @@ static void
 on_tlsa(struct ehost *h, const struct dns_answer *ans)
 {
 	struct report_mx	*mx = h->mx;
-	size_t			 i, usable = 0, bad = 0;
 
 	mx->tlsa_sec = sec_map(ans->sec);
 	mx->tlsa_ttl = ans->ttl;
@@ -1318,37 +1378,7 @@ on_tlsa(struct ehost *h, const struct dns_answer *ans)
 		    ans->why);
 	} else if (ans->sec == DNS_SEC_SECURE && ans->havedata &&
 	    ans->nrr > 0) {
-		mx->tlsa = mxd_calloc(ans->nrr, sizeof(*mx->tlsa));
-		if (mx->tlsa == NULL) {
-			mx->tlsa_state = REPORT_TLSA_ERROR;
-			copy_str(mx->error, sizeof(mx->error),
-			    "out of memory");
-			host_probes_start(h);
-			return;
-		}
-		for (i = 0; i < ans->nrr; i++) {
-			struct tlsa_rr *rr = &mx->tlsa[mx->ntlsa];
-
-			if (tlsa_rr_from_wire(ans->rr[i].data,
-			    ans->rr[i].len, rr, NULL) != 0) {
-				bad++;
-				continue;
-			}
-			if (tlsa_rr_usable(rr) == TLSA_USABLE) {
-				usable++;
-			}
-			mx->ntlsa++;
-		}
-		if (bad > 0) {
-			finding_add(h->dom->d, "tlsa-malformed",
-			    REPORT_SEV_WARNING, "RFC 6698 §2.1", mx->host,
-			    NULL, "%zu TLSA records at %s are shorter than 3 "
-			    "octets and unusable", bad, mx->tlsa_owner);
-		}
-		/* RFC 7672 §2.2: usable → DANE; present but none usable →
-		 * TLS without authentication. */
-		mx->tlsa_state = usable > 0 ? REPORT_TLSA_USABLE :
-		    REPORT_TLSA_UNUSABLE;
+		(void)tlsa_take(h, ans);
 	} else if (ans->sec == DNS_SEC_SECURE) {
 		if (h->expanded && strcmp(mx->base_domain, mx->host) != 0) {
 			/* Secure denial at the expanded name: the original
@@ -1360,6 +1390,10 @@ on_tlsa(struct ehost *h, const struct dns_answer *ans)
 			return;
 		}
 		mx->tlsa_state = REPORT_TLSA_NONE;
+		if (ans->nxdomain) {
+			ent_check(h);
+			return;
+		}
 	} else {
 		mx->tlsa_state = REPORT_TLSA_NONE;
 		if (ans->havedata) {
@@ -1369,6 +1403,125 @@ on_tlsa(struct ehost *h, const struct dns_answer *ans)
 			    "TLSA records at %s are not DNSSEC-signed; "
 			    "senders ignore them", mx->tlsa_owner);
 		}
+	}
+	host_probes_start(h);
+}
+
+/* tlsa_take - the records of a secure TLSA answer and the host's state */
+static int
+tlsa_take(struct ehost *h, const struct dns_answer *ans)
+{
+	struct report_mx	*mx = h->mx;
+	size_t			 i, usable = 0, bad = 0;
+
+	mx->tlsa = mxd_calloc(ans->nrr, sizeof(*mx->tlsa));
+	if (mx->tlsa == NULL) {
+		mx->tlsa_state = REPORT_TLSA_ERROR;
+		copy_str(mx->error, sizeof(mx->error), "out of memory");
+		return MXD_ENOMEM;
+	}
+	for (i = 0; i < ans->nrr; i++) {
+		struct tlsa_rr *rr = &mx->tlsa[mx->ntlsa];
+
+		if (tlsa_rr_from_wire(ans->rr[i].data, ans->rr[i].len, rr,
+		    NULL) != 0) {
+			bad++;
+			continue;
+		}
+		if (tlsa_rr_usable(rr) == TLSA_USABLE) {
+			usable++;
+		}
+		mx->ntlsa++;
+	}
+	if (bad > 0) {
+		finding_add(h->dom->d, "tlsa-malformed", REPORT_SEV_WARNING,
+		    "RFC 6698 §2.1", mx->host, NULL, "%zu TLSA records at %s "
+		    "are shorter than 3 octets and unusable", bad,
+		    mx->tlsa_owner);
+	}
+	/* RFC 7672 §2.2: usable → DANE; present but none usable → TLS
+	 * without authentication. */
+	mx->tlsa_state = usable > 0 ? REPORT_TLSA_USABLE :
+	    REPORT_TLSA_UNUSABLE;
+	return 0;
+}
+
+/* ent_check - ask a secure NXDOMAIN for TLSA again, unminimised */
+static void
+ent_check(struct ehost *h)
+{
+	struct engine *e = h->dom->e;
+
+	switch (e->ent) {
+	case ENT_READY:
+		/* The probes start from on_tlsa_noqmin(). */
+		work_query(h->dom, h, Q_TLSA_NOQMIN, h->mx->tlsa_owner,
+		    DNS_T_TLSA);
+		return;
+	case ENT_FAILED:
+		host_probes_start(h);
+		return;
+	case ENT_IDLE:
+		if (dns_ctx_start(e->dns_noqmin, on_ent_start, e) != 0) {
+			e->ent = ENT_FAILED;
+			host_probes_start(h);
+			return;
+		}
+		e->ent = ENT_STARTING;
+		break;
+	case ENT_STARTING:
+		break;
+	}
+	dom_ref(h->dom);		/* until the resolver is ready */
+	h->ent_next = e->ent_wait;
+	e->ent_wait = h;
+}
+
+/* on_ent_start - the unminimising resolver is ready, or cannot work */
+static void
+on_ent_start(void *arg, int code, const struct mxd_err *err)
+{
+	struct engine	*e = arg;
+	struct ehost	*h, *next;
+
+	e->ent = code == 0 ? ENT_READY : ENT_FAILED;
+	if (code != 0) {
+		(void)snprintf(e->ent_note, sizeof(e->ent_note), "the empty "
+		    "non-terminal check cannot resolve from the root: %.200s",
+		    err != NULL ? err->msg : "");
+	}
+	h = e->ent_wait;
+	e->ent_wait = NULL;
+	for (; h != NULL; h = next) {
+		struct edom *dom = h->dom;
+
+		next = h->ent_next;
+		h->ent_next = NULL;
+		ent_check(h);
+		dom_unref(dom);
+	}
+	pump(e);
+}
+
+/* on_tlsa_noqmin - records the minimising lookup could not see */
+static void
+on_tlsa_noqmin(struct ehost *h, const struct dns_answer *ans)
+{
+	struct report_mx *mx = h->mx;
+
+	if (ans->sec == DNS_SEC_SECURE && ans->havedata && ans->nrr > 0 &&
+	    tlsa_take(h, ans) == 0) {
+		/* The records exist; minimising senders never see them. */
+		mx->tlsa_ttl = ans->ttl;
+		finding_add(h->dom->d, "tlsa-ent-nxdomain", REPORT_SEV_CRITICAL,
+		    "RFC 5155 §7.1; RFC 8020 §2; RFC 9156", mx->host,
+		    "give the empty non-terminal _tcp its own NODATA answer "
+		    "(with NSEC3, its own NSEC3 record), or fix the signer "
+		    "or server that omits it",
+		    "the TLSA records at %s exist, but the zone answers "
+		    "NXDOMAIN for the empty non-terminal above them: resolvers "
+		    "with QNAME minimisation get a secure NXDOMAIN and senders "
+		    "using them skip DANE silently", mx->tlsa_owner);
 	}
 	host_probes_start(h);
 }

@@ -29,7 +29,7 @@ in_lab() {
 	"$TOP/lab/exec" "$@"
 }
 check=("$TOP/lab/exec" "$MXDANE" check --trust-anchor "$LAB_TA"
-    --resolver "$LAB_RESOLVER" --timeout 5)
+    --resolver "$LAB_RESOLVER" --root-hints "$LAB_HINTS" --timeout 5)
 
 # Column numbers from the header row (first line not starting with #).
 header=$(grep -v '^#' "$cat" | head -n 1)
@@ -41,17 +41,20 @@ c_domain=$(col 'domain')
 c_verdict=$(col '(expected[ _-]?)?(domain[ _-]?)?(verdict|dane)')
 c_addrs=$(col '(expected[ _-]?)?(address|addresses|addr)([ _-]?verdicts?)?')
 c_exit=$(col '(expected[ _-]?)?exit([ _-]?status)?')
+c_decision=$(col '(expected[ _-]?)?(sender[ _-]?)?decision')
 if [ -z "$c_domain" ] || [ -z "$c_verdict" ]; then
 	not_ok "catalogue header names a domain and a verdict column"
 	printf '#   header: %s\n' "$header"
 	t_done
 fi
 
-# The exit status a verdict implies, when the catalogue has no column.
+# The exit status a verdict (and the sender's decision) implies, when the
+# catalogue has no column for it: a null MX is no warning.
 exit_for() {
 	case $1 in
 	verified) echo 0 ;;
-	partial | none) echo 1 ;;
+	none) [ "${2:-}" = no-delivery ] && echo 0 || echo 1 ;;
+	partial) echo 1 ;;
 	failed | bogus) echo 2 ;;
 	*) echo "" ;;		# unusable: the verdict module decides
 	esac
@@ -91,10 +94,23 @@ while IFS= read -r line; do
 	got=$(jq -r '.dane' "$json" 2>/dev/null | head -n 1)
 	t_eq "$domain: domain verdict" "$got" "$want"
 	wexit=""
+	decision=""
+	if [ -n "$c_decision" ]; then
+		decision=$(printf '%s\n' "$line" | cut -f "$c_decision")
+	fi
 	if [ -n "$c_exit" ]; then
 		wexit=$(printf '%s\n' "$line" | cut -f "$c_exit")
 	fi
-	[ -n "$wexit" ] && [ "$wexit" != "-" ] || wexit=$(exit_for "$want")
+	if [ -z "$wexit" ] || [ "$wexit" = "-" ]; then
+		wexit=$(exit_for "$want" "$decision")
+		# Findings raise the status to their severity.
+		fx=$(jq -r '[.findings[].severity |
+		    if . == "critical" then 2 elif . == "warning" then 1
+		    else 0 end] | max // 0' "$json" 2>/dev/null | head -n 1)
+		if [ -n "$wexit" ] && [ "${fx:-0}" -gt "$wexit" ]; then
+			wexit=$fx
+		fi
+	fi
 	if [ -n "$wexit" ]; then
 		t_eq "$domain: exit status" "$st" "$wexit"
 	else
