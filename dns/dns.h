@@ -23,7 +23,9 @@ struct dns_query;
 
 /* Record types (not all are in unbound.h). */
 #define DNS_T_A			1
+#define DNS_T_NS		2
 #define DNS_T_CNAME		5
+#define DNS_T_SOA		6
 #define DNS_T_MX		15
 #define DNS_T_AAAA		28
 #define DNS_T_TLSA		52
@@ -202,6 +204,18 @@ int	dns_wire_cname_chain(const uint8_t *pkt, size_t len, const char *qname,
  */
 int	dns_wire_mx(const uint8_t *rdata, size_t len, unsigned *pref,
 	    char *host, size_t hostsz);
+
+/**
+ * The zone a reply comes from: the owner of the first SOA record in its
+ * answer or authority section (a negative answer carries it, RFC 2308).
+ * @param[in] pkt the reply.
+ * @param[in] len its length.
+ * @param[out] zone the zone name, lower-case, without trailing dot.
+ * @param[in] zonesz the size of @p zone.
+ * @return 0, MXD_ENOENT (no SOA) or MXD_EBADDATA.
+ */
+int	dns_wire_soa_owner(const uint8_t *pkt, size_t len, char *zone,
+	    size_t zonesz);
 
 /** Lower-case @p in, strip one trailing dot, into @p out. */
 int	dns_name_canon(const char *in, char *out, size_t outsz);

@@ -286,3 +286,53 @@ dns_name_canon(const char *in, char *out, size_t outsz)
 	out[len] = '\0';
 	return 0;
 }
+
+/* dns_wire_soa_owner - the zone of a reply: owner of its first SOA */
+int
+dns_wire_soa_owner(const uint8_t *pkt, size_t len, char *zone,
+    size_t zonesz)
+{
+	char		name[DNS_NAME_MAX];
+	size_t		off = 12, i;
+	unsigned	qd, rrs;
+
+	if (pkt == NULL || zone == NULL || zonesz == 0) {
+		return MXD_EINVAL;
+	}
+	if (len < 12) {
+		return MXD_EBADDATA;
+	}
+	qd = get16(pkt + 4);
+	/* Answer and authority sections, in order (RFC 2308 §3). */
+	rrs = (unsigned)get16(pkt + 6) + get16(pkt + 8);
+	for (i = 0; i < qd; i++) {
+		if (dns_wire_name(pkt, len, &off, name, sizeof(name)) != 0 ||
+		    off + 4 > len) {
+			return MXD_EBADDATA;
+		}
+		off += 4;
+	}
+	for (i = 0; i < rrs; i++) {
+		uint16_t type, rdlen;
+
+		if (dns_wire_name(pkt, len, &off, name, sizeof(name)) != 0 ||
+		    off + 10 > len) {
+			return MXD_EBADDATA;
+		}
+		type = get16(pkt + off);
+		rdlen = get16(pkt + off + 8);
+		off += 10;
+		if (off + rdlen > len) {
+			return MXD_EBADDATA;
+		}
+		off += rdlen;
+		if (type == DNS_T_SOA) {
+			if (strlen(name) >= zonesz) {
+				return MXD_EBADDATA;
+			}
+			memcpy(zone, name, strlen(name) + 1);
+			return 0;
+		}
+	}
+	return MXD_ENOENT;
+}

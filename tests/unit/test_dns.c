@@ -328,6 +328,55 @@ test_wire_mx_parses_and_rejects_trailing_bytes(void **state)
 	    MXD_EBADDATA);
 }
 
+static void
+test_wire_soa_owner_from_authority_and_errors(void **state)
+{
+	struct pkt	p;
+	char		zone[DNS_NAME_MAX];
+	size_t		l;
+
+	(void)state;
+	/* NODATA for _25._tcp.mx.example.com TLSA: SOA in authority. */
+	p.n = 0;
+	put16(&p, 0x1234);
+	put16(&p, 0x8180);
+	put16(&p, 1);
+	put16(&p, 0);
+	put16(&p, 1);
+	put16(&p, 0);
+	put_name(&p, "_25._tcp.mx.example.com");
+	put16(&p, DNS_T_TLSA);
+	put16(&p, 1);
+	put16(&p, 0xc000 | (12 + 12));	/* "example.com" of the qname */
+	l = put_rr_head(&p, DNS_T_SOA);
+	put_name(&p, "ns.example.com");
+	put_name(&p, "hostmaster.example.com");
+	put16(&p, 0);
+	put16(&p, 1);			/* serial and four timers */
+	put16(&p, 0);
+	put16(&p, 2);
+	put16(&p, 0);
+	put16(&p, 3);
+	put16(&p, 0);
+	put16(&p, 4);
+	put16(&p, 0);
+	put16(&p, 5);
+	end_rdata(&p, l);
+	assert_int_equal(dns_wire_soa_owner(p.b, p.n, zone, sizeof(zone)), 0);
+	assert_string_equal(zone, "example.com");
+	assert_int_equal(dns_wire_soa_owner(p.b, p.n - 1, zone,
+	    sizeof(zone)), MXD_EBADDATA);
+	assert_int_equal(dns_wire_soa_owner(p.b, p.n, zone, 5),
+	    MXD_EBADDATA);
+	p.b[9] = 0;			/* NSCOUNT 0: no SOA anywhere */
+	assert_int_equal(dns_wire_soa_owner(p.b, p.n, zone, sizeof(zone)),
+	    MXD_ENOENT);
+	p.b[9] = 1;
+	p.b[5] = 200;			/* more questions than the packet */
+	assert_int_equal(dns_wire_soa_owner(p.b, p.n, zone, sizeof(zone)),
+	    MXD_EBADDATA);
+}
+
 /* ------------------------------------------------------------------ */
 /* Classification                                                      */
 /* ------------------------------------------------------------------ */
@@ -583,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_wire_name_escapes_odd_bytes_and_lowercases),
 		cmocka_unit_test(test_wire_name_over_255_octets_rejected),
 		cmocka_unit_test(test_wire_mx_parses_and_rejects_trailing_bytes),
+		cmocka_unit_test(test_wire_soa_owner_from_authority_and_errors),
 		cmocka_unit_test(test_classify_error_is_indeterminate),
 		cmocka_unit_test(
 		    test_classify_bogus_with_noerror_and_data_is_bogus),
