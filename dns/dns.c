@@ -611,6 +611,11 @@ dns_answer_from_ub(struct dns_answer *ans, const char *qname, int qtype,
 		    DNS_CHAIN_MAX, &ans->nchain) != 0) {
 			ans->nchain = 0;
 		}
+		if (dns_wire_soa_owner(res->answer_packet,
+		    (size_t)res->answer_len, ans->zone,
+		    sizeof(ans->zone)) != 0) {
+			ans->zone[0] = '\0';
+		}
 	}
 	if (!ans->havedata || res->data == NULL || res->len == NULL) {
 		return 0;

@@ -75,6 +75,7 @@ struct dns_answer {
 	struct dns_cname	 chain[DNS_CHAIN_MAX];
 	size_t			 nchain;
 	char			 why[DNS_WHY_MAX];	/* reason, for errors */
+	char			 zone[DNS_NAME_MAX];	/* SOA owner seen, "" */
 };
 
 /** Where answers come from. */

@@ -20,6 +20,11 @@
  *      QNAME minimisation never see the records): the owner is asked again
  *      from the root without minimisation, and records found that way are
  *      used and reported as a zone bug.
+ *      With usable records, every authoritative server of the zone is
+ *      asked for the TLSA RRset directly (dns/auth.h): one that serves
+ *      other records is a finding, and the addresses are probed against
+ *      those records too, since senders whose resolver asks that server
+ *      get them (RFC 7672 §9.2 [verify]).
  *   5. One probe per address (smtp/probe.h), in the mode the TLSA result
  *      requires: DANE, encrypt, or opportunistic.
  *   6. dane_verdict_domain() (dane/dane.h), then the caller's callback.
@@ -41,6 +46,7 @@
 #include "common/dname.h"
 #include "common/mxd.h"
 #include "dane/dane.h"
+#include "dns/auth.h"
 #include "dns/dns.h"
 #include "engine/engine.h"
 #include "report/model.h"
@@ -53,6 +59,8 @@
 #define DEF_MAX_PROBES		64
 #define DEF_MAX_DOMAINS		256
 #define FINDINGS_MAX		64
+#define NS_MAX			8	/* nameservers asked per zone */
+#define SRV_MAX			16	/* their addresses */
 
 enum qkind {
 	Q_MX,
@@ -61,6 +69,10 @@ enum qkind {
 	Q_CNAME,
 	Q_TLSA,
 	Q_TLSA_NOQMIN,		/* the same owner, no QNAME minimisation */
+	Q_SOA,			/* the zone of the TLSA owner */
+	Q_NS,			/* its nameservers */
+	Q_NS_A,			/* their addresses */
+	Q_NS_AAAA,
 };
 
 enum ent_state {
@@ -84,6 +96,18 @@ struct ehost {
 	size_t			 naddr[2];
 	int			 expanded;	/* base is the CNAME target */
 	struct ehost		*ent_next;	/* waiting for the resolver */
+	/* The servers' own copies of the TLSA RRset. */
+	char			 zone[DNS_NAME_MAX];
+	char			 ns[NS_MAX][DNS_NAME_MAX];
+	size_t			 nns;
+	size_t			 ns_pending;
+	struct dns_auth_server	*srv;
+	size_t			 nsrv;
+	struct dns_auth_fanout	*fan;
+	struct tlsa_rr		*alt;		/* another server's RRset */
+	size_t			 nalt;
+	char			 alt_from[160];
+	struct report_addr	*alt_addrs;	/* probes against it */
 };
 
 /* One domain (or --host target) in progress. */
@@ -103,6 +127,7 @@ struct ework {
 	struct edom		*dom;
 	struct ehost		*h;		/* NULL for the MX query */
 	int			 is_probe;
+	int			 alt;		/* probe against h->alt */
 	int			 inflight;
 	enum qkind		 kind;
 	int			 qtype;
@@ -165,7 +190,19 @@ static void	host_probes_start(struct ehost *h);
 static void	work_query(struct edom *dom, struct ehost *h, enum qkind kind,
 		    const char *qname, int qtype);
 static void	work_probe(struct edom *dom, struct ehost *h, size_t ai,
-		    enum smtp_probe_mode mode);
+		    enum smtp_probe_mode mode, int alt);
+static void	work_query_ns(struct edom *dom, struct ehost *h,
+		    enum qkind kind, const char *qname, int qtype, size_t ni);
+static void	on_soa(struct ehost *h, const struct dns_answer *ans);
+static void	on_ns(struct ehost *h, const struct dns_answer *ans);
+static void	on_nsaddr(struct ehost *h, size_t ni, int fam,
+		    const struct dns_answer *ans);
+static void	fanout_start(struct ehost *h);
+static void	on_fanout(void *arg, struct dns_auth_result *res, size_t n);
+static int	same_rrset(const struct report_mx *mx,
+		    const struct dns_auth_answer *a);
+static void	host_cleanup(struct ehost *h);
+static void	alt_merge(struct ehost *h);
 static void	work_start(struct ework *w);
 static void	work_start_query(struct ework *w);
 static void	work_start_probe(struct ework *w);
@@ -455,6 +492,12 @@ dom_new(struct engine *e, const char *input, const char *name,
 static void
 dom_free(struct edom *dom)
 {
+	size_t i;
+
+	for (i = 0; dom->d != NULL && dom->hosts != NULL && i < dom->d->nmx;
+	    i++) {
+		host_cleanup(&dom->hosts[i]);
+	}
 	report_domain_free(dom->d);
 	mxd_free(dom->hosts);
 	mxd_free(dom);
@@ -719,6 +762,11 @@ work_query(struct edom *dom, struct ehost *h, enum qkind kind,
 		case Q_TLSA_NOQMIN:
 			on_tlsa_noqmin(h, &ans);
 			break;
+		case Q_SOA:
+		case Q_NS:
+		case Q_NS_A:
+		case Q_NS_AAAA:
+			break;		/* work_query_ns() handles these */
 		}
 		dom_unref(dom);
 		return;
@@ -736,22 +784,27 @@ work_query(struct edom *dom, struct ehost *h, enum qkind kind,
 /* work_probe - a probe of one address, now or when under the limit */
 static void
 work_probe(struct edom *dom, struct ehost *h, size_t ai,
-    enum smtp_probe_mode mode)
+    enum smtp_probe_mode mode, int alt)
 {
 	struct ework *w;
 
 	w = mxd_calloc(1, sizeof(*w));
 	if (w == NULL) {
-		copy_str(h->mx->addrs[ai].error,
-		    sizeof(h->mx->addrs[ai].error), "not probed: out of "
-		    "memory");
+		if (!alt) {
+			copy_str(h->mx->addrs[ai].error,
+			    sizeof(h->mx->addrs[ai].error), "not probed: out "
+			    "of memory");
+		}
 		return;
 	}
 	w->dom = dom;
 	w->h = h;
 	w->is_probe = 1;
+	w->alt = alt;
 	w->ai = ai;
 	w->mode = mode;
+	/* Copied now: the probe clears the report it fills. */
+	copy_str(w->addr, sizeof(w->addr), h->mx->addrs[ai].address);
 	dom_ref(dom);
 	q_push(&dom->e->pwait, w);
 	pump(dom->e);
@@ -799,7 +852,8 @@ work_start_probe(struct ework *w)
 	struct engine		*e = w->dom->e;
 	struct report_domain	*d = w->dom->d;
 	struct report_mx	*mx = w->h->mx;
-	struct report_addr	*a = &mx->addrs[w->ai];
+	struct report_addr	*a = w->alt ? &w->h->alt_addrs[w->ai] :
+				    &mx->addrs[w->ai];
 	struct smtp_probe_params p;
 	const char		*names[3];
 	size_t			 n = 0, i;
@@ -830,7 +884,6 @@ work_start_probe(struct ework *w)
 		}
 	}
 	memset(&p, 0, sizeof(p));
-	copy_str(w->addr, sizeof(w->addr), a->address);
 	p.address = w->addr;
 	p.port = e->port;
 	p.helo = e->helo;
@@ -843,8 +896,8 @@ work_start_probe(struct ework *w)
 	}
 	p.names = names;
 	p.nnames = n;
-	p.tlsa = mx->tlsa;
-	p.ntlsa = mx->ntlsa;
+	p.tlsa = w->alt ? w->h->alt : mx->tlsa;
+	p.ntlsa = w->alt ? w->h->nalt : mx->ntlsa;
 	p.mode = w->mode;
 	p.timeout_ms = e->timeout_ms;
 	p.legacy_tls = e->legacy_tls;
@@ -901,6 +954,18 @@ on_answer(void *arg, const struct dns_answer *ans)
 		break;
 	case Q_TLSA_NOQMIN:
 		on_tlsa_noqmin(w->h, ans);
+		break;
+	case Q_SOA:
+		on_soa(w->h, ans);
+		break;
+	case Q_NS:
+		on_ns(w->h, ans);
+		break;
+	case Q_NS_A:
+		on_nsaddr(w->h, w->ai, 0, ans);
+		break;
+	case Q_NS_AAAA:
+		on_nsaddr(w->h, w->ai, 1, ans);
 		break;
 	}
 	work_done(w);
@@ -1010,6 +1075,9 @@ dom_finish(struct edom *dom)
 		    "given on the command line, not those published in DNS",
 		    e->ntlsa);
 	}
+	for (i = 0; i < d->nmx && dom->hosts != NULL; i++) {
+		alt_merge(&dom->hosts[i]);
+	}
 	if (dom->host_mode && d->nmx == 1) {
 		/* No MX RRset was looked up: the host is the next hop
 		 * (RFC 7672 §2.2.2), as secure as its own addresses; with
@@ -1042,6 +1110,9 @@ dom_finish(struct edom *dom)
 		dom->next->prev = dom->prev;
 	}
 	e->nactive--;
+	for (i = 0; i < d->nmx && dom->hosts != NULL; i++) {
+		host_cleanup(&dom->hosts[i]);
+	}
 	dom->d = NULL;
 	mxd_free(dom->hosts);
 	mxd_free(dom);
@@ -1378,7 +1449,13 @@ on_tlsa(struct ehost *h, const struct dns_answer *ans)
 		    ans->why);
 	} else if (ans->sec == DNS_SEC_SECURE && ans->havedata &&
 	    ans->nrr > 0) {
-		(void)tlsa_take(h, ans);
+		if (tlsa_take(h, ans) == 0 &&
+		    mx->tlsa_state == REPORT_TLSA_USABLE &&
+		    h->dom->e->ntlsa == 0) {
+			/* Every server's copy, next to the probes. */
+			work_query_ns(h->dom, h, Q_SOA, mx->tlsa_owner,
+			    DNS_T_SOA, 0);
+		}
 	} else if (ans->sec == DNS_SEC_SECURE) {
 		if (h->expanded && strcmp(mx->base_domain, mx->host) != 0) {
 			/* Secure denial at the expanded name: the original
@@ -1526,6 +1603,258 @@ on_tlsa_noqmin(struct ehost *h, const struct dns_answer *ans)
 	host_probes_start(h);
 }
 
+/* ------------------------------------------------------------------ */
+/* The authoritative servers' copies of a TLSA RRset                   */
+/* ------------------------------------------------------------------ */
+
+/* work_query_ns - a query of the consistency check, NS index ni */
+static void
+work_query_ns(struct edom *dom, struct ehost *h, enum qkind kind,
+    const char *qname, int qtype, size_t ni)
+{
+	struct ework *w;
+
+	w = mxd_calloc(1, sizeof(*w));
+	if (w == NULL) {
+		/* A side check: without memory it is left out. */
+		if (kind == Q_NS_A || kind == Q_NS_AAAA) {
+			if (h->ns_pending > 0 && --h->ns_pending == 0) {
+				fanout_start(h);
+			}
+		}
+		return;
+	}
+	w->dom = dom;
+	w->h = h;
+	w->kind = kind;
+	w->qtype = qtype;
+	w->ai = ni;
+	copy_str(w->qname, sizeof(w->qname), qname);
+	dom_ref(dom);
+	q_push(&dom->e->qwait, w);
+	pump(dom->e);
+}
+
+/* on_soa - the zone that holds the TLSA owner */
+static void
+on_soa(struct ehost *h, const struct dns_answer *ans)
+{
+	if (is_error(ans->sec) || ans->zone[0] == '\0') {
+		return;			/* no zone, no check */
+	}
+	copy_str(h->zone, sizeof(h->zone), ans->zone);
+	work_query_ns(h->dom, h, Q_NS, h->zone, DNS_T_NS, 0);
+}
+
+/* on_ns - the zone's nameservers: ask for their addresses */
+static void
+on_ns(struct ehost *h, const struct dns_answer *ans)
+{
+	size_t i, n;
+
+	if (is_error(ans->sec) || !ans->havedata) {
+		return;
+	}
+	for (i = 0; i < ans->nrr && h->nns < NS_MAX; i++) {
+		size_t off = 0;
+
+		if (dns_wire_name(ans->rr[i].data, ans->rr[i].len, &off,
+		    h->ns[h->nns], DNS_NAME_MAX) != 0 ||
+		    off != ans->rr[i].len) {
+			continue;
+		}
+		h->nns++;
+	}
+	n = h->nns;
+	h->ns_pending = 2 * n;
+	for (i = 0; i < n; i++) {
+		work_query_ns(h->dom, h, Q_NS_A, h->ns[i], DNS_T_A, i);
+		work_query_ns(h->dom, h, Q_NS_AAAA, h->ns[i], DNS_T_AAAA, i);
+	}
+}
+
+/* on_nsaddr - one nameserver's addresses; the fan-out after the last */
+static void
+on_nsaddr(struct ehost *h, size_t ni, int fam, const struct dns_answer *ans)
+{
+	char	text[REPORT_ADDR_MAX];
+	size_t	i;
+
+	for (i = 0; !is_error(ans->sec) && i < ans->nrr &&
+	    h->nsrv < SRV_MAX; i++) {
+		if (ans->rr[i].len != (fam == 0 ? 4u : 16u) ||
+		    inet_ntop(fam == 0 ? AF_INET : AF_INET6, ans->rr[i].data,
+		    text, sizeof(text)) == NULL) {
+			continue;
+		}
+		(void)dns_auth_servers_add(&h->srv, &h->nsrv, h->ns[ni], text,
+		    53, NULL);
+	}
+	if (h->ns_pending > 0 && --h->ns_pending == 0) {
+		fanout_start(h);
+	}
+}
+
+/* fanout_start - ask every server for the TLSA RRset at once */
+static void
+fanout_start(struct ehost *h)
+{
+	struct engine *e = h->dom->e;
+
+	if (h->nsrv < 2) {
+		return;			/* one server cannot disagree */
+	}
+	dom_ref(h->dom);
+	if (dns_auth_query_all(e->base, h->srv, h->nsrv, h->mx->tlsa_owner,
+	    DNS_T_TLSA, e->timeout_ms, on_fanout, h, &h->fan, NULL) != 0) {
+		h->fan = NULL;
+		dom_unref(h->dom);
+	}
+}
+
+/* same_rrset - does a server's RRset equal the validated one? */
+static int
+same_rrset(const struct report_mx *mx, const struct dns_auth_answer *a)
+{
+	size_t i, k;
+
+	if (a->nrr != mx->ntlsa) {
+		return 0;
+	}
+	for (i = 0; i < a->nrr; i++) {
+		const uint8_t *d = a->rr[i].data;
+
+		for (k = 0; k < mx->ntlsa; k++) {
+			const struct tlsa_rr *t = &mx->tlsa[k];
+
+			if (a->rr[i].len == t->len + 3 && d[0] == t->usage &&
+			    d[1] == t->selector && d[2] == t->mtype &&
+			    memcmp(d + 3, t->data, t->len) == 0) {
+				break;
+			}
+		}
+		if (k == mx->ntlsa) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* on_fanout - compare every server's copy with the validated RRset */
+static void
+on_fanout(void *arg, struct dns_auth_result *res, size_t n)
+{
+	struct ehost		*h = arg;
+	struct edom		*dom = h->dom;
+	struct report_mx	*mx = h->mx;
+	size_t			 i, ndiff = 0, nmissing = 0, usable = 0;
+	char			 who[160] = "";
+
+	h->fan = NULL;
+	for (i = 0; i < n; i++) {
+		const struct dns_auth_answer *a = &res[i].answer;
+
+		if (a->state == DNS_AUTH_NODATA ||
+		    a->state == DNS_AUTH_NXDOMAIN) {
+			nmissing++;
+			if (who[0] == '\0') {
+				(void)snprintf(who, sizeof(who), "%.100s (%s)",
+				    res[i].server.name, res[i].server.text);
+			}
+			continue;
+		}
+		if (a->state != DNS_AUTH_DATA || same_rrset(mx, a)) {
+			continue;
+		}
+		ndiff++;
+		if (h->alt != NULL || a->nrr == 0) {
+			continue;
+		}
+		h->alt = mxd_calloc(a->nrr, sizeof(*h->alt));
+		if (h->alt == NULL) {
+			continue;
+		}
+		for (size_t k = 0; k < a->nrr; k++) {
+			if (tlsa_rr_from_wire(a->rr[k].data, a->rr[k].len,
+			    &h->alt[h->nalt], NULL) == 0) {
+				usable += tlsa_rr_usable(&h->alt[h->nalt]) ==
+				    TLSA_USABLE;
+				h->nalt++;
+			}
+		}
+		(void)snprintf(h->alt_from, sizeof(h->alt_from), "%.100s (%s)",
+		    res[i].server.name, res[i].server.text);
+	}
+	dns_auth_results_free(res, n);
+	if (ndiff + nmissing > 0) {
+		finding_add(dom->d, "tlsa-servers-differ", REPORT_SEV_CRITICAL,
+		    "RFC 7672 §9.2; RFC 7671 §8", mx->host, "publish the same "
+		    "TLSA RRset on every authoritative server (check zone "
+		    "transfers and serials)", "the authoritative servers of %s "
+		    "disagree on %s: %zu serve other records%s%s, %zu none; "
+		    "senders whose resolver asks them see those", h->zone,
+		    mx->tlsa_owner, ndiff, h->alt_from[0] != '\0' ?
+		    ", for example " : "", h->alt_from, nmissing);
+	}
+	if (usable > 0 && mx->naddrs > 0) {
+		h->alt_addrs = mxd_calloc(mx->naddrs, sizeof(*h->alt_addrs));
+		for (i = 0; h->alt_addrs != NULL && i < mx->naddrs; i++) {
+			work_probe(dom, h, i, SMTP_PROBE_DANE, 1);
+		}
+	}
+	dom_unref(dom);
+}
+
+/* alt_merge - an address that fails with another server's RRset fails */
+static void
+alt_merge(struct ehost *h)
+{
+	struct report_mx	*mx = h->mx;
+	size_t			 i;
+
+	for (i = 0; h->alt_addrs != NULL && i < mx->naddrs; i++) {
+		struct report_addr	*m = &mx->addrs[i];
+		struct report_addr	*a = &h->alt_addrs[i];
+		char			 why[REPORT_ERR_MAX];
+
+		if (a->dane != REPORT_ADDR_FAIL || m->dane == REPORT_ADDR_FAIL) {
+			continue;
+		}
+		copy_str(why, sizeof(why), a->error);
+		m->dane = REPORT_ADDR_FAIL;
+		m->matched[0] = '\0';
+		m->depth = -1;
+		(void)snprintf(m->error, sizeof(m->error), "with the TLSA "
+		    "records served by %.60s: %.140s", h->alt_from, why);
+	}
+}
+
+/* host_cleanup - what the consistency check holds */
+static void
+host_cleanup(struct ehost *h)
+{
+	size_t i;
+
+	if (h->fan != NULL) {
+		dns_auth_fanout_cancel(h->fan);
+		h->fan = NULL;
+	}
+	mxd_free(h->srv);
+	h->srv = NULL;
+	h->nsrv = 0;
+	for (i = 0; i < h->nalt; i++) {
+		tlsa_rr_clear(&h->alt[i]);
+	}
+	mxd_free(h->alt);
+	h->alt = NULL;
+	h->nalt = 0;
+	for (i = 0; h->alt_addrs != NULL && i < h->mx->naddrs; i++) {
+		mxd_free(h->alt_addrs[i].chain);
+	}
+	mxd_free(h->alt_addrs);
+	h->alt_addrs = NULL;
+}
+
 /* host_probes_start - probe every address in the mode the TLSA requires */
 static void
 host_probes_start(struct ehost *h)
@@ -1577,6 +1906,6 @@ host_probes_start(struct ehost *h)
 		break;
 	}
 	for (i = 0; i < mx->naddrs; i++) {
-		work_probe(h->dom, h, i, mode);
+		work_probe(h->dom, h, i, mode, 0);
 	}
 }
