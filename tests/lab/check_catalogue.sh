@@ -4,8 +4,9 @@
 # verdict of every address the row names, and the exit status. Then the
 # whole catalogue in one invocation (all domains concurrently on one loop)
 # must give the same verdicts. posttls-finger (-l dane) runs on each
-# scenario too; where it disagrees the line says so (the catalogue's notes
-# explain why): a record, not a failure.
+# address mxdane probed too; where the two disagree a line says so (the
+# catalogue's posttls column and notes explain why): a record, not a
+# failure.
 #
 # The catalogue's columns are found by their header names: domain,
 # verdict (or dane), addresses (host/address=verdict ...), and, when
@@ -60,21 +61,25 @@ exit_for() {
 	esac
 }
 
-# posttls-finger's view of a domain, in the catalogue's words.
-pf_verdict() {
-	local out=$T/pf
-	in_lab timeout 40 posttls-finger -c -l dane -t 5 -T 5 \
-	    -p '>=TLSv1.2' "$1" > "$out" 2>&1
-	if grep -Eq 'TLSA lookup (error|problem)|try again' "$out"; then
-		echo bogus
-	elif grep -Eq 'no matching DANE|DANE.*(fail|mismatch)' "$out"; then
-		echo failed
-	elif grep -q 'Verified TLS connection' "$out"; then
-		echo verified
-	elif grep -Eq 'Failed to establish session' "$out"; then
-		echo failed
-	else
+# pf_class OUT HOSTPORT - posttls-finger's outcome for one address, in
+# the words of an address verdict (the patterns of lab_selftest.sh)
+pf_class() {
+	local out=$1 hp
+	hp=$(printf '%s' "$2" | sed 's/[].[]/\\&/g')
+	if grep -Eq "Verified TLS connection established to $hp" "$out"; then
+		echo pass
+	elif grep -Eq '(unusable|unsupported) TLSA' "$out" &&
+	    grep -Eq "(Untrusted|Anonymous) TLS connection established to $hp" \
+	    "$out"; then
+		echo unusable
+	elif grep -Eq "(Untrusted|Anonymous) TLS connection established to $hp" \
+	    "$out" && ! grep -q 'TLSA' "$out"; then
 		echo none
+	elif grep -Eq "Connected to $hp" "$out" &&
+	    ! grep -Eq '(Verified|Trusted) TLS connection' "$out"; then
+		echo fail
+	else
+		echo "no-connection"
 	fi
 }
 
@@ -137,17 +142,32 @@ while IFS= read -r line; do
 			t_eq "$domain: $h/$a verdict" "${g:-missing}" "$v"
 		done
 	fi
-	pf=$(pf_verdict "$domain")
-	if [ "$pf" = "$want" ]; then
+	# posttls-finger on each address mxdane probed, in the background.
+	while IFS=$'\t' read -r h a v; do
+		fam=ipv4
+		case $a in *:*) fam=ipv6 ;; esac
+		tag=$T/pf.$domain.$a
+		printf '%s\t%s\t%s\t%s\n' "$domain" "$h" "$a" "$v" > "$tag.job"
+		timeout -k 2 40 "$TOP/lab/exec" posttls-finger -l dane \
+		    -t 5 -T 5 -a "$fam" "[$h]" > "$tag.out" 2>&1 &
+	done < <(jq -r '.mx[] | .host as $h | .addresses[] |
+	    "\($h)\t\(.address)\t\(.dane)"' "$json" 2>/dev/null)
+done < "$rows"
+wait
+for job in "$T"/pf.*.job; do
+	[ -f "$job" ] || continue
+	IFS=$'\t' read -r domain h a v < "$job"
+	got=$(pf_class "${job%.job}.out" "$h[$a]:25")
+	if [ "$got" = "$v" ]; then
 		agree=$((agree + 1))
-		echo "# posttls-finger agrees on $domain ($pf)"
 	else
 		disagree=$((disagree + 1))
-		echo "# posttls-finger differs on $domain: it says $pf," \
-		    "the catalogue $want (see the row's notes)"
+		echo "# posttls-finger differs on $h[$a] ($domain): it says" \
+		    "$got, mxdane $v (the catalogue's posttls column and notes" \
+		    "say why)"
 	fi
-done < "$rows"
-echo "# posttls-finger: $agree agree, $disagree differ"
+done
+echo "# posttls-finger: $agree addresses agree, $disagree differ"
 
 # All of them at once: the same verdicts, one line each, in input order.
 if [ "${#domains[@]}" -gt 0 ]; then
