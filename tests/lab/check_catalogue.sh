@@ -68,6 +68,9 @@ pf_class() {
 	hp=$(printf '%s' "$2" | sed 's/[].[]/\\&/g')
 	if grep -Eq "Verified TLS connection established to $hp" "$out"; then
 		echo pass
+	elif grep -Eq "server certificate verification failed for $hp" \
+	    "$out"; then
+		echo fail		# required authentication failed
 	elif grep -Eq '(unusable|unsupported) TLSA' "$out" &&
 	    grep -Eq "(Untrusted|Anonymous) TLS connection established to $hp" \
 	    "$out"; then
