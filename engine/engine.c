@@ -1894,6 +1894,15 @@ host_probes_start(struct ehost *h)
 			    mx->host);
 		}
 	}
+	if (mx->tlsa_state == REPORT_TLSA_ERROR) {
+		/* RFC 7672 §2.1.2: senders do not connect to this host. */
+		for (i = 0; i < mx->naddrs; i++) {
+			copy_str(mx->addrs[i].error, sizeof(mx->addrs[i].error),
+			    "not probed: the TLSA lookup failed, so senders do "
+			    "not deliver to this host (RFC 7672 §2.1.2)");
+		}
+		return;
+	}
 	switch (mx->tlsa_state) {
 	case REPORT_TLSA_USABLE:
 		mode = SMTP_PROBE_DANE;
