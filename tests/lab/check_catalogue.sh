@@ -154,7 +154,9 @@ while IFS= read -r line; do
 		timeout -k 2 40 "$TOP/lab/exec" posttls-finger -l dane \
 		    -t 5 -T 5 -a "$fam" "[$h]" > "$tag.out" 2>&1 &
 	done < <(jq -r '.mx[] | .host as $h | .addresses[] |
-	    "\($h)\t\(.address)\t\(.dane)"' "$json" 2>/dev/null)
+	    "\($h)\t\(.address)\t\(if ((.error // "") |
+	    startswith("not probed")) then "no-connection" else .dane end)"' \
+	    "$json" 2>/dev/null)
 done < "$rows"
 wait
 for job in "$T"/pf.*.job; do
