@@ -81,6 +81,13 @@ t_eq "unsigned: exit 1" "$STATUS" 1
 t_run "${check[@]}" --require-dane unsigned.test
 t_eq "unsigned with --require-dane: exit 2" "$STATUS" 2
 
+# A TLS 1.0-only server fails (RFC 8996); --legacy-tls shows it, labelled.
+t_run "${check[@]}" tls10-only.test
+t_eq "TLS 1.0 only: exit 2" "$STATUS" 2
+t_run "${check[@]}" --legacy-tls tls10-only.test
+t_grep "--legacy-tls: the handshake is labelled legacy" \
+    'TLSv1(\.1)? \(legacy, RFC 8996\)' "$OUT"
+
 # Several domains: one JSON line each, in the order given; worst status.
 t_run "${check[@]}" --json unsigned.test "$d" null-mx.test
 t_eq "several domains: in order" "$(jq -r .domain "$OUT" | tr '\n' ' ')" \
