@@ -49,6 +49,7 @@ else
 	    > "$scratch/mxdane.json" 2> "$scratch/mxdane.err" || true
 fi
 t1=$(now)
+d_mx=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 lines=$(wc -l < "$scratch/mxdane.json")
 echo "mxdane check, one invocation:     $(rate "$total" "$t0" "$t1"), $lines reports"
 if [ -f "$scratch/rss" ]; then
@@ -68,6 +69,7 @@ for d in "${all[@]}"; do
 	"$top/lab/exec" bash -c "$(declare -f pf); timeout_s=$timeout_s; pf $d"
 done
 t1=$(now)
+d_serial=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 echo "posttls-finger, one at a time:    $(rate "$total" "$t0" "$t1")"
 
 t0=$(now)
@@ -75,4 +77,18 @@ printf '%s\n' "${all[@]}" | "$top/lab/exec" xargs -P 8 -I{} \
     timeout 60 posttls-finger -c -l dane -t "$timeout_s" -T "$timeout_s" \
     -p '>=TLSv1.2' {} > /dev/null 2>&1 || true
 t1=$(now)
+d_par=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 echo "posttls-finger, xargs -P 8:       $(rate "$total" "$t0" "$t1")"
+
+# Ratios against the baselines of this same run (higher is better for
+# mxdane), and the issue's targets.
+awk -v mx="$d_mx" -v s="$d_serial" -v p="$d_par" -v rss="${rss:-0}" 'BEGIN {
+	r1 = s / mx; r2 = p / mx
+	printf "ratio vs posttls-finger one at a time: %5.2fx (target >= 3: %s)\n",
+	    r1, (r1 >= 3) ? "met" : "NOT met"
+	printf "ratio vs posttls-finger -P 8:          %5.2fx (target >= 1: %s)\n",
+	    r2, (r2 >= 1) ? "met" : "NOT met"
+	if (rss > 0)
+		printf "peak RSS %d MB (target < 32 MB: %s)\n", rss / 1024,
+		    (rss < 32768) ? "met" : "NOT met"
+}'
