@@ -4,6 +4,13 @@
 #   MXD_LAB_NS   network namespace name            (default mxdane-lab)
 #   MXD_LAB_VAR  state folder                       (default lab/var)
 #   MXD_BUILD    build folder holding tools/labsmtpd (default build)
+#   MXD_LAB_HOLD seconds the namespaces of a lab without root are held
+#                                                   (default 86400)
+#
+# Root runs the lab in a named network namespace (ip netns). Any other
+# user runs it in new user, network and mount namespaces of its own, held
+# open by a sleeper (the holder) whose PID, network and user namespace are
+# in $LAB_VAR/holder.pid; the daemons are entered there with nsenter.
 
 lab_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top_dir=$(cd "$lab_dir/.." && pwd)
@@ -18,6 +25,11 @@ case "$LAB_BUILD" in
 /*) ;;
 *) LAB_BUILD=$top_dir/$LAB_BUILD ;;
 esac
+
+LAB_ROOTLESS=0
+[ "$(id -u)" -eq 0 ] || LAB_ROOTLESS=1
+LAB_HOLDER=$LAB_VAR/holder.pid
+LAB_HOLD=${MXD_LAB_HOLD:-86400}
 
 # Address plan, all on the namespace's loopback.
 LAB_RESOLVER=127.0.0.53		# validating unbound, QNAME minimisation on
@@ -41,14 +53,96 @@ lab_die() {
 	exit 1
 }
 
+# lab_holder_net - the network namespace the holder recorded (net:[N])
+lab_holder_net() {
+	[ -f "$LAB_HOLDER" ] || return 1
+	sed -n '2{/^net:\[[0-9]*\]$/p}' "$LAB_HOLDER" | grep .
+}
+
+# lab_holder_pid - the holder's PID, when it is alive and still holds the
+# namespaces it recorded
+lab_holder_pid() {
+	local pid
+	[ -f "$LAB_HOLDER" ] || return 1
+	pid=$(sed -n 1p "$LAB_HOLDER" | tr -dc 0-9)
+	[ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null || return 1
+	[ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = \
+	    "$(sed -n 2p "$LAB_HOLDER")" ] || return 1
+	[ "$(readlink "/proc/$pid/ns/user" 2>/dev/null)" = \
+	    "$(sed -n 3p "$LAB_HOLDER")" ] || return 1
+	echo "$pid"
+}
+
+# lab_holder_start - without root: new user, network and mount namespaces
+# held by a sleeper, with the lab's resolv.conf bind-mounted over
+# /etc/resolv.conf in the new mount namespace; records the holder
+lab_holder_start() {
+	local ready=$LAB_VAR/run/holder.ready pid="" i net user
+	rm -f "$ready" "$LAB_HOLDER"
+	# shellcheck disable=SC2016
+	setsid unshare --user --map-root-user --net --mount \
+	    --propagation private sh -c \
+	    'mount --bind "$1" /etc/resolv.conf && echo $$ > "$2.tmp" &&
+	    mv "$2.tmp" "$2" && exec sleep "$3"' holder \
+	    "$LAB_VAR/resolv.conf" "$ready" "$LAB_HOLD" \
+	    </dev/null >>"$LAB_VAR/log/holder.log" 2>&1 &
+	for i in $(seq 1 50); do
+		[ -s "$ready" ] && break
+		sleep 0.1
+	done
+	[ -s "$ready" ] && pid=$(tr -dc 0-9 < "$ready")
+	rm -f "$ready"
+	[ -n "$pid" ] || return 1
+	net=$(readlink "/proc/$pid/ns/net") || return 1
+	user=$(readlink "/proc/$pid/ns/user") || return 1
+	# Never record the namespaces this shell is in.
+	[ "$net" != "$(readlink /proc/self/ns/net)" ] || return 1
+	printf '%s\n%s\n%s\n' "$pid" "$net" "$user" > "$LAB_HOLDER"
+}
+
+# lab_enter_cmd - set LAB_ENTER to the command prefix that runs a command
+# inside the lab's namespaces (as the caller, in the caller's folder)
+lab_enter_cmd() {
+	local pid
+	if [ "$LAB_ROOTLESS" = 1 ]; then
+		pid=$(lab_holder_pid) || return 1
+		LAB_ENTER=(nsenter --target "$pid" --user --net --mount
+		    --preserve-credentials "--wd=$PWD")
+	else
+		LAB_ENTER=(ip netns exec "$LAB_NS")
+	fi
+}
+
 # lab_in CMD... - run CMD inside the namespace
 lab_in() {
-	ip netns exec "$LAB_NS" "$@"
+	lab_enter_cmd || lab_die "namespace $LAB_NS is not up"
+	"${LAB_ENTER[@]}" "$@"
 }
 
 # lab_ns_exists - the namespace is there
 lab_ns_exists() {
+	if [ "$LAB_ROOTLESS" = 1 ]; then
+		lab_holder_pid >/dev/null
+		return
+	fi
 	ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$LAB_NS"
+}
+
+# lab_ns_pids - the processes in the namespace; without root, those of
+# this user in the network namespace the holder recorded (even when the
+# holder itself is gone)
+lab_ns_pids() {
+	local net p
+	if [ "$LAB_ROOTLESS" = 0 ]; then
+		ip netns pids "$LAB_NS" 2>/dev/null
+		return 0
+	fi
+	net=$(lab_holder_net) || return 0
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/ns/net" 2>/dev/null)" = "$net" ] &&
+		    echo "${p#/proc/}"
+	done
+	return 0
 }
 
 # lab_pid_ours PID - PID is alive and runs inside our namespace
@@ -56,6 +150,11 @@ lab_pid_ours() {
 	local pid=$1 id
 	[ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null || return 1
 	kill -0 "$pid" 2>/dev/null || return 1
+	if [ "$LAB_ROOTLESS" = 1 ]; then
+		id=$(lab_holder_net) || return 1
+		[ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$id" ]
+		return
+	fi
 	id=$(ip netns identify "$pid" 2>/dev/null) || return 1
 	[ "$id" = "$LAB_NS" ]
 }
@@ -81,6 +180,8 @@ lab_stop_pids() {
 # lab_stop_all - stop every server of this lab instance, by PID: first
 # those in the pidfiles, then anything still running in the namespace
 # (only this lab's up starts processes there), then drop the namespace.
+# Without root, the holder is one of those processes: the namespaces end
+# with the last of them.
 lab_stop_all() {
 	local f pid pids=()
 	if [ -d "$LAB_VAR/run" ]; then
@@ -94,9 +195,15 @@ lab_stop_all() {
 		lab_stop_pids "${pids[@]}"
 		rm -f "$LAB_VAR"/run/*.pid
 	fi
+	if [ "$LAB_ROOTLESS" = 1 ]; then
+		# shellcheck disable=SC2046
+		lab_stop_pids $(lab_ns_pids)
+		rm -f "$LAB_HOLDER" "$LAB_VAR/resolv.conf"
+		return 0
+	fi
 	if lab_ns_exists; then
 		# shellcheck disable=SC2046
-		lab_stop_pids $(ip netns pids "$LAB_NS" 2>/dev/null)
+		lab_stop_pids $(lab_ns_pids)
 		ip netns del "$LAB_NS" 2>/dev/null || true
 	fi
 	rm -rf "/etc/netns/$LAB_NS"
