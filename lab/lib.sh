@@ -128,18 +128,16 @@ lab_ns_exists() {
 	ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$LAB_NS"
 }
 
-# lab_ns_pids - the processes in the namespace; without root, those of
-# this user in the network namespace the holder recorded (even when the
-# holder itself is gone)
+# lab_ns_pids - without root: this user's processes in the network and
+# user namespaces the holder recorded. Only meaningful while a process known to
+# be the lab's is alive in it: a namespace's number is reused once it ends.
 lab_ns_pids() {
-	local net p
-	if [ "$LAB_ROOTLESS" = 0 ]; then
-		ip netns pids "$LAB_NS" 2>/dev/null
-		return 0
-	fi
+	local net user p
 	net=$(lab_holder_net) || return 0
+	user=$(sed -n 3p "$LAB_HOLDER")
 	for p in /proc/[0-9]*; do
 		[ "$(readlink "$p/ns/net" 2>/dev/null)" = "$net" ] &&
+		    [ "$(readlink "$p/ns/user" 2>/dev/null)" = "$user" ] &&
 		    echo "${p#/proc/}"
 	done
 	return 0
@@ -180,10 +178,12 @@ lab_stop_pids() {
 # lab_stop_all - stop every server of this lab instance, by PID: first
 # those in the pidfiles, then anything still running in the namespace
 # (only this lab's up starts processes there), then drop the namespace.
-# Without root, the holder is one of those processes: the namespaces end
-# with the last of them.
 lab_stop_all() {
 	local f pid pids=()
+	if [ "$LAB_ROOTLESS" = 1 ]; then
+		lab_stop_rootless
+		return 0
+	fi
 	if [ -d "$LAB_VAR/run" ]; then
 		for f in "$LAB_VAR"/run/*.pid; do
 			[ -f "$f" ] || continue
@@ -195,16 +195,34 @@ lab_stop_all() {
 		lab_stop_pids "${pids[@]}"
 		rm -f "$LAB_VAR"/run/*.pid
 	fi
-	if [ "$LAB_ROOTLESS" = 1 ]; then
-		# shellcheck disable=SC2046
-		lab_stop_pids $(lab_ns_pids)
-		rm -f "$LAB_HOLDER" "$LAB_VAR/resolv.conf"
-		return 0
-	fi
 	if lab_ns_exists; then
 		# shellcheck disable=SC2046
-		lab_stop_pids $(lab_ns_pids)
+		lab_stop_pids $(ip netns pids "$LAB_NS" 2>/dev/null)
 		ip netns del "$LAB_NS" 2>/dev/null || true
 	fi
 	rm -rf "/etc/netns/$LAB_NS"
+}
+
+# lab_stop_rootless - lab_stop_all without root: the pidfiles' processes
+# that run in the recorded network namespace, and, while the holder or one
+# of those is alive there (so that the namespace is still the lab's), every
+# process of this user in it, the holder too: the namespaces end with the
+# last of them. A crashed run (holder killed or not) is cleaned alike.
+lab_stop_rootless() {
+	local f pid pids=() anchored=0
+	lab_holder_pid >/dev/null && anchored=1
+	for f in "$LAB_VAR"/run/*.pid; do
+		[ -f "$f" ] || continue
+		pid=$(head -n 1 "$f" | tr -dc 0-9)
+		if lab_pid_ours "$pid"; then
+			pids+=("$pid")
+			anchored=1
+		fi
+	done
+	if [ "$anchored" = 1 ]; then
+		# shellcheck disable=SC2207
+		pids+=($(lab_ns_pids))
+	fi
+	lab_stop_pids "${pids[@]}"
+	rm -f "$LAB_VAR"/run/*.pid "$LAB_HOLDER" "$LAB_VAR/resolv.conf"
 }
