@@ -75,29 +75,28 @@ lab_holder_pid() {
 
 # lab_holder_start - without root: new user, network and mount namespaces
 # held by a sleeper, with the lab's resolv.conf bind-mounted over
-# /etc/resolv.conf in the new mount namespace; records the holder
+# /etc/resolv.conf in the new mount namespace. The holder records itself
+# (PID, network and user namespace) before it sleeps, so that no holder
+# runs unrecorded.
 lab_holder_start() {
-	local ready=$LAB_VAR/run/holder.ready pid="" i net user
-	rm -f "$ready" "$LAB_HOLDER"
+	local i pid
+	rm -f "$LAB_HOLDER" "$LAB_HOLDER.tmp"
 	# shellcheck disable=SC2016
 	setsid unshare --user --map-root-user --net --mount \
 	    --propagation private sh -c \
-	    'mount --bind "$1" /etc/resolv.conf && echo $$ > "$2.tmp" &&
+	    'mount --bind "$1" /etc/resolv.conf &&
+	    printf "%s\n%s\n%s\n" $$ "$(readlink /proc/$$/ns/net)" \
+	    "$(readlink /proc/$$/ns/user)" > "$2.tmp" &&
 	    mv "$2.tmp" "$2" && exec sleep "$3"' holder \
-	    "$LAB_VAR/resolv.conf" "$ready" "$LAB_HOLD" \
+	    "$LAB_VAR/resolv.conf" "$LAB_HOLDER" "$LAB_HOLD" \
 	    </dev/null >>"$LAB_VAR/log/holder.log" 2>&1 &
 	for i in $(seq 1 50); do
-		[ -s "$ready" ] && break
+		[ -s "$LAB_HOLDER" ] && break
 		sleep 0.1
 	done
-	[ -s "$ready" ] && pid=$(tr -dc 0-9 < "$ready")
-	rm -f "$ready"
-	[ -n "$pid" ] || return 1
-	net=$(readlink "/proc/$pid/ns/net") || return 1
-	user=$(readlink "/proc/$pid/ns/user") || return 1
-	# Never record the namespaces this shell is in.
-	[ "$net" != "$(readlink /proc/self/ns/net)" ] || return 1
-	printf '%s\n%s\n%s\n' "$pid" "$net" "$user" > "$LAB_HOLDER"
+	pid=$(lab_holder_pid) || return 1
+	# Never take the namespaces this shell is in for the lab's.
+	[ "$(readlink "/proc/$pid/ns/net")" != "$(readlink /proc/self/ns/net)" ]
 }
 
 # lab_enter_cmd - set LAB_ENTER to the command prefix that runs a command
@@ -224,5 +223,7 @@ lab_stop_rootless() {
 		pids+=($(lab_ns_pids))
 	fi
 	lab_stop_pids "${pids[@]}"
-	rm -f "$LAB_VAR"/run/*.pid "$LAB_HOLDER" "$LAB_VAR/resolv.conf"
+	# A root lab's state folder is not ours to clean: leave it.
+	rm -f "$LAB_VAR"/run/*.pid "$LAB_HOLDER" "$LAB_VAR/resolv.conf" \
+	    2>/dev/null || true
 }
