@@ -28,6 +28,7 @@ if ! timeout 10 "${as[@]}" unshare --user --map-root-user --net --mount \
 	    "this kernel does not let $who make user namespaces"
 	t_done
 fi
+# shellcheck disable=SC2016
 if ! timeout 10 "${as[@]}" sh -c 'test -r "$1/lab/lib.sh" &&
     test -x "$1/lab/up" && ls "$1/lab/zones" >/dev/null &&
     test -r "$1/lab/servers.tsv" && test -x "$2" && test -x "$3"' \
@@ -46,6 +47,11 @@ chmod 0755 "$var"
 for d in certs keys; do
 	[ -d "$main_var/$d" ] && cp -a "$main_var/$d" "$var/"
 done
+# An unshare that fails, as on a kernel that does not let users make user
+# namespaces.
+mkdir -p "$var/nouserns"
+printf '#!/bin/sh\nexit 1\n' > "$var/nouserns/unshare"
+chmod 0755 "$var/nouserns/unshare"
 [ "$(id -u)" -eq 0 ] && chown -R "$uid:$uid" "$var"
 asu=("${as[@]}" env MXD_LAB_NS="$ns" MXD_LAB_VAR="$var" MXD_BUILD="$BUILD"
     HOME="$var")
@@ -113,6 +119,11 @@ t_cmd "up --check as $who" 0 "${asu[@]}" "$up" --check
 t_cmd "up --check as $who without labsmtpd fails" 1 \
     "${asu[@]}" MXD_BUILD=/nonexistent "$up" --check
 t_grep "and says why" 'labsmtpd.*not built' "$ERR"
+t_cmd "up --check as $who without user namespaces fails" 1 \
+    "${asu[@]}" PATH="$var/nouserns:$PATH" "$up" --check
+t_grep "and says why" 'not let users make user namespaces' "$ERR"
+t_cmd "up as $who without user namespaces fails" 1 \
+    "${asu[@]}" PATH="$var/nouserns:$PATH" "$up"
 t_cmd "exec before up fails" 1 "${asu[@]}" "$labexec" true
 t_cmd "down before up is fine" 0 "${asu[@]}" "$down"
 
@@ -180,7 +191,7 @@ t_grep "wrong-digest.test failed" '^wrong-digest\.test: DANE failed' "$OUT"
 # A crash: kill -9 the holder and a server, leave the pidfiles behind.
 crashed=$(in_net)
 nsd_pid=$(tr -dc 0-9 < "$var/run/nsd-primary.pid" 2>/dev/null)
-kill -KILL "$holder" $nsd_pid 2>/dev/null
+kill -KILL "$holder" "$nsd_pid" 2>/dev/null
 sleep 0.3
 t_cmd "up after a crash" 0 "${asu[@]}" "$up"
 alive=0
