@@ -44,8 +44,13 @@ ns=mxdane-rl-$$
 var=$(mktemp -d /tmp/mxdane-rl.XXXXXX)
 chmod 0755 "$var"
 # Reuse the main instance's certificates and keys: making them is slow.
+# Without root its private keys may not be readable: then make them.
 for d in certs keys; do
-	[ -d "$main_var/$d" ] && cp -a "$main_var/$d" "$var/"
+	if [ -d "$main_var/$d" ] && ! cp -a "$main_var/$d" "$var/" 2>/dev/null
+	then
+		rm -rf "${var:?}/certs" "${var:?}/keys"
+		break
+	fi
 done
 # An unshare that fails, as on a kernel that does not let users make user
 # namespaces.
