@@ -41,5 +41,6 @@ int	cli_parse_ulong(const char *s, unsigned long lo, unsigned long hi,
 int	cmd_tlsa(int argc, char **argv);
 int	cmd_publish(int argc, char **argv);
 int	cmd_check(int argc, char **argv);
+int	cmd_rollover(int argc, char **argv);
 
 #endif /* MXD_CLI_H */

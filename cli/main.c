@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "RFC 7672 verdict for a domain's mail servers" },
 	{ "tlsa", cmd_tlsa, "TLSA records from certificates, keys, CSRs" },
 	{ "publish", cmd_publish, "change TLSA records by signed dynamic update" },
+	{ "rollover", cmd_rollover, "next key, plan, deploy gate, retire" },
 	{ NULL, NULL, NULL },
 };
 
