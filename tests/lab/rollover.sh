@@ -40,6 +40,9 @@ GATE=("$X" "$MXDANE" rollover gate --host "$HOST" "${DNSOPT[@]}"
 smtpd_pid=""
 
 cleanup() {
+	if [ -n "${hole_pid:-}" ]; then
+		kill "$hole_pid" 2>/dev/null
+	fi
 	if [ -n "$smtpd_pid" ]; then
 		kill "$smtpd_pid" 2>/dev/null
 		wait "$smtpd_pid" 2>/dev/null
@@ -265,5 +268,59 @@ wait_rrset 1 || not_ok "the removal of B reaches every server"
 t_eq "after retiring B: only the issuer's record" "$(primary_rrset)" \
     "$(echo "$I" | tr -d ' ')"
 t_eq "after retiring B: verified" "$(verdict)" verified
+
+# --- Faults: a third nameserver that times out, then one that is lame.
+# The zone's NS set (TTL 5) gets ns6.roll.test through a signed update.
+keyname=$(sed -n 's/^key "\([^"]*\)".*/\1/p' "$LAB_DYN_KEY")
+secret=$(sed -n 's/.*secret "\([^"]*\)".*/\1/p' "$LAB_DYN_KEY")
+nsupd() {
+	printf 'server %s\nzone roll.test\n%s\nsend\n' "$LAB_NS_DYN1" "$1" |
+	    timeout 10 "$X" nsupdate -y "hmac-sha256:$keyname:$secret"
+}
+BAD=127.0.1.8
+hole_pid=""
+"$X" "$BUILD/tools/blackhole" "$BAD" 53 40 > "$T/hole.out" &
+hole_pid=$!
+for i in $(seq 1 50); do
+	grep -q ready "$T/hole.out" 2>/dev/null && break
+	sleep 0.1
+done
+nsupd "update add ns6.roll.test. 5 A $BAD
+update add roll.test. 5 NS ns6.roll.test." || not_ok "nsupdate adds ns6"
+# wait_ns N - until the resolver's NS set of roll.test has N names
+wait_ns() {
+	local i
+	for i in $(seq 1 30); do
+		[ "$("$X" dig +short roll.test NS @"$LAB_RESOLVER" | wc -l)" = \
+		    "$1" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+wait_ns 3 || not_ok "the resolver sees ns6"
+cp "$T/state" "$T/state.before"
+t_run "${GATE[@]}" --cert "$T/c.chain" --timeout 2
+t_eq "gate with a nameserver that times out: UNKNOWN (3)" "$STATUS" 3
+t_grep "gate names the server that timed out" \
+    "ns6.roll.test \\($BAD@53\\): timed out" "$OUT"
+t_grep "gate: do not deploy" "^UNKNOWN: do not deploy" "$OUT"
+t_grep "gate: a timeout breaks the continuous wait" \
+    "^host $HOST 0 [0-9]+\$" "$T/state"
+kill "$hole_pid" 2>/dev/null
+wait "$hole_pid" 2>/dev/null
+hole_pid=""
+nsupd "update delete ns6.roll.test. A
+update add ns6.roll.test. 5 A $LAB_NS_PRIMARY" || not_ok "ns6 made lame"
+for i in $(seq 1 30); do
+	[ "$("$X" dig +short ns6.roll.test A @"$LAB_RESOLVER")" = \
+	    "$LAB_NS_PRIMARY" ] && break
+	sleep 0.5
+done
+t_run "${GATE[@]}" --cert "$T/c.chain" --timeout 2
+t_eq "gate with a lame nameserver: CRITICAL (2)" "$STATUS" 2
+t_grep "gate names the lame server" "ns6.roll.test .*: lame" "$OUT"
+nsupd "update delete roll.test. NS ns6.roll.test.
+update delete ns6.roll.test." || not_ok "ns6 removed"
+wait_ns 2 || not_ok "the resolver forgets ns6"
 
 t_done
