@@ -82,11 +82,11 @@ static void	judge(const struct roll_dns_opts *o,
 /* The state file                                                     */
 /* ------------------------------------------------------------------ */
 
-/* cmp_str - qsort order of strings */
+/* cmp_str - qsort order of canonical names */
 static int
 cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(a, b);
 }
 
 /* engine_roll_set_id - hash of the sorted host set and the new key */
@@ -94,8 +94,7 @@ int
 engine_roll_set_id(const char *const *hosts, size_t n, const char *spki_hex,
     char out[65])
 {
-	const char	**sorted;
-	char		  canon[DNS_NAME_MAX];
+	char		(*canon)[DNS_NAME_MAX];
 	unsigned char	  md[EVP_MAX_MD_SIZE];
 	unsigned int	  mdlen = 0;
 	EVP_MD_CTX	 *ctx;
@@ -105,25 +104,27 @@ engine_roll_set_id(const char *const *hosts, size_t n, const char *spki_hex,
 	if (hosts == NULL || n == 0 || n > ROLL_HOST_MAX || spki_hex == NULL) {
 		return MXD_EINVAL;
 	}
-	sorted = mxd_calloc(n, sizeof(*sorted));
+	canon = mxd_calloc(n, sizeof(*canon));
 	ctx = EVP_MD_CTX_new();
-	if (sorted == NULL || ctx == NULL) {
+	if (canon == NULL || ctx == NULL) {
 		goto out;
 	}
+	/* Canonical first, then sorted: "MX2." and "mx2" are one host. */
 	for (i = 0; i < n; i++) {
-		sorted[i] = hosts[i];
+		if (hosts[i] == NULL || dns_name_canon(hosts[i], canon[i],
+		    sizeof(canon[i])) != 0) {
+			rc = MXD_EINVAL;
+			goto out;
+		}
 	}
-	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	qsort(canon, n, sizeof(*canon), cmp_str);
 	rc = MXD_ECRYPTO;
 	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (dns_name_canon(sorted[i], canon, sizeof(canon)) != 0) {
-			rc = MXD_EINVAL;
-			goto out;
-		}
-		if (EVP_DigestUpdate(ctx, canon, strlen(canon) + 1) != 1) {
+		if (EVP_DigestUpdate(ctx, canon[i], strlen(canon[i]) + 1) !=
+		    1) {
 			goto out;
 		}
 	}
@@ -135,7 +136,7 @@ engine_roll_set_id(const char *const *hosts, size_t n, const char *spki_hex,
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);
-	mxd_free(sorted);
+	mxd_free(canon);
 	return rc;
 }
 
