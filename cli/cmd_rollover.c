@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "cli/cli.h"
+#include "common/dname.h"
 #include "common/mxd.h"
 #include "dns/auth.h"
 #include "dns/update.h"
@@ -128,6 +129,7 @@ static int
 parse(int argc, char **argv, struct roll_opts *o)
 {
 	unsigned long	v;
+	size_t		i;
 	int		c;
 
 	memset(o, 0, sizeof(*o));
@@ -233,6 +235,17 @@ parse(int argc, char **argv, struct roll_opts *o)
 	if (o->dns.resolver != NULL && o->dns.recursive) {
 		return cli_usage(CMD, "--resolver and --recursive exclude "
 		    "each other");
+	}
+	for (i = 0; i < o->nhost; i++) {
+		struct mxd_err	err;
+		char		norm[256];
+
+		mxd_err_clear(&err);
+		if (mxd_dname_normalize(o->host[i], norm, sizeof(norm),
+		    &err) != 0) {
+			cli_err("rollover: --host: %s", err.msg);
+			return EX_DATAERR;
+		}
 	}
 	return 0;
 }
