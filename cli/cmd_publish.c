@@ -5,18 +5,26 @@
  * mxdane-publish(1).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <event2/event.h>
 
 #include "cli/cli.h"
 #include "common/mxd.h"
 #include "dns/auth.h"
 #include "dns/update.h"
+#include "engine/engine.h"
 #include "help_publish.h"
+#include "report/model.h"
+#include "smtp/probe.h"
 #include "tlsa/tlsa.h"
 
 #define PUBLISH_RR_MAX		64
 #define PUBLISH_TIMEOUT		10
+/* Longest step of the live guard's look at the servers, in seconds. */
+#define GUARD_STEP_MAX		3
 
 /* Exit statuses beyond sysexits' usage/data/input (mxdane-publish(1)). */
 #define PUBLISH_EX_EMPTY	1
@@ -34,6 +42,8 @@ struct publish_opts {
 	int			 ttl_set;
 	unsigned long		 timeout;
 	int			 force;
+	const char		*trust_anchor;	/* live guard's DNS */
+	const char		*resolver;
 	const char		*expect[PUBLISH_RR_MAX];
 	size_t			 nexpect;
 };
@@ -41,7 +51,10 @@ struct publish_opts {
 static int	parse_records(char **text, size_t n, struct tlsa_rr *rr,
 		    const char *what);
 static int	live_guard(const struct publish_opts *o,
-		    const struct tlsa_rr *rr, size_t n);
+		    const struct dns_auth_server *srv, const char *owner,
+		    const struct tlsa_rr *rr, size_t n, char *note,
+		    size_t notesz);
+static void	guard_done(void *arg, struct report_domain *d);
 static int	exit_status(const struct dns_publish_res *res, int code);
 static void	report(const struct publish_opts *o, const char *owner,
 		    const struct dns_publish_res *res);
@@ -63,23 +76,143 @@ parse_records(char **text, size_t n, struct tlsa_rr *rr, const char *what)
 	return 0;
 }
 
+/* guard_done - keep the one report of the live guard */
+static void
+guard_done(void *arg, struct report_domain *d)
+{
+	struct report_domain **out = arg;
+
+	if (*out == NULL) {
+		*out = d;
+	} else {
+		report_domain_free(d);
+	}
+}
+
 /*
- * live_guard - refuse to remove the last record that matches what a live
- * server presents, unless --force.
+ * live_guard - refuse a remove or replace that would leave no record
+ * matching what a live address of the host presents, unless --force.
  *
- * TODO(probe): when smtp/probe.h lands, probe every address of the host
- * (MX host and port of the owner), and for remove/replace refuse when no
- * record left in the RRset would match a certificate a live address
- * presents; say which address and which record. Until then only the
- * empty-RRset refusal in dns_publish() protects the operator.
+ * The RRset that would be left (the primary's now, less the records
+ * removed; or the replacement) is handed to check's engine as the records
+ * to test (its pre-publish mode): every address of the host is probed,
+ * and one that completes TLS and does not authenticate against what
+ * would be left means the change would break delivery to it. Only with
+ * --host (an owner name names no server). When the servers cannot be
+ * seen (DNS does not work, no address), the guard does not block (no
+ * live server was seen to present anything) and leaves a note in @p note
+ * for the report of a change that went through.
+ * @return 0 (go on) or 1 (refused, said why on stderr).
  */
 static int
-live_guard(const struct publish_opts *o, const struct tlsa_rr *rr, size_t n)
+live_guard(const struct publish_opts *o, const struct dns_auth_server *srv,
+    const char *owner, const struct tlsa_rr *rr, size_t n, char *note,
+    size_t notesz)
 {
-	(void)o;
-	(void)rr;
-	(void)n;
-	return 0;
+	struct dns_auth_answer	 cur;
+	struct engine_opts	 eo;
+	struct event_base	*base = NULL;
+	struct engine		*e = NULL;
+	struct report_domain	*d = NULL;
+	struct tlsa_rr		 left[PUBLISH_RR_MAX];
+	struct mxd_err		 err;
+	size_t			 nleft = 0, i, k;
+	unsigned		 step;
+	int			 rc, status = 0, gone;
+
+	if (o->host == NULL) {
+		return 0;
+	}
+	memset(&cur, 0, sizeof(cur));
+	memset(left, 0, sizeof(left));
+	mxd_err_clear(&err);
+	if (o->op == DNS_PUBLISH_REPLACE) {
+		for (i = 0; i < n && nleft < PUBLISH_RR_MAX; i++) {
+			left[nleft++] = rr[i];
+		}
+	} else {
+		if (dns_auth_query_sync(srv, owner, 52,
+		    (unsigned)o->timeout * 1000, &cur, &err) != 0 ||
+		    cur.state != DNS_AUTH_DATA) {
+			goto out;	/* dns_publish() reports it */
+		}
+		for (i = 0; i < cur.nrr && nleft < PUBLISH_RR_MAX; i++) {
+			if (tlsa_rr_from_wire(cur.rr[i].data, cur.rr[i].len,
+			    &left[nleft], NULL) != 0) {
+				continue;
+			}
+			gone = 0;
+			for (k = 0; k < n; k++) {
+				if (tlsa_rr_cmp(&left[nleft], &rr[k]) == 0) {
+					gone = 1;
+				}
+			}
+			if (gone) {
+				tlsa_rr_clear(&left[nleft]);
+			} else {
+				nleft++;
+			}
+		}
+	}
+	if (nleft == 0) {
+		goto out;		/* the empty-RRset refusal applies */
+	}
+	step = o->timeout < GUARD_STEP_MAX ? (unsigned)o->timeout :
+	    GUARD_STEP_MAX;
+	memset(&eo, 0, sizeof(eo));
+	eo.trust_anchor = o->trust_anchor;
+	eo.resolver = o->resolver;
+	eo.port = (unsigned)o->port;
+	eo.timeout_ms = step * 1000;
+	eo.helo = "localhost";
+	eo.tlsa = left;
+	eo.ntlsa = nleft;
+	(void)signal(SIGPIPE, SIG_IGN);
+	base = event_base_new();
+	if (base == NULL) {
+		goto out;
+	}
+	rc = engine_new(base, &eo, &e, &err);
+	if (rc == 0) {
+		rc = engine_add_host(e, o->host, &err);
+	}
+	if (rc == 0) {
+		rc = engine_run(e, guard_done, &d, &err);
+	}
+	if (rc != 0 || d == NULL || d->nmx != 1) {
+		(void)snprintf(note, notesz, "note: the live servers of %s "
+		    "were not checked (%s)", o->host, err.msg[0] != '\0' ?
+		    err.msg : "no report");
+		goto out;
+	}
+	for (i = 0; i < d->mx[0].naddrs; i++) {
+		const struct report_addr *a = &d->mx[0].addrs[i];
+
+		if (a->tls && a->nchain > 0 && a->dane == REPORT_ADDR_FAIL) {
+			(void)fprintf(stderr, "mxdane publish: refused: %s (%s) "
+			    "presents a certificate (SPKI %.16s...) that no "
+			    "record left would match; deploy the new "
+			    "certificate first, or use --force\n", o->host,
+			    a->address, a->chain[0].spki_sha256);
+			status = 1;
+		}
+	}
+out:
+	report_domain_free(d);
+	engine_free(e);
+	if (e != NULL) {
+		smtp_probe_cleanup();
+	}
+	if (base != NULL) {
+		event_base_free(base);
+	}
+	dns_auth_answer_clear(&cur);
+	if (o->op != DNS_PUBLISH_REPLACE) {
+		for (i = 0; i < nleft; i++) {
+			tlsa_rr_clear(&left[i]);
+		}
+	}
+	return status;
 }
 
 /* exit_status - the documented exit status of an outcome */
@@ -145,6 +278,8 @@ cmd_publish(int argc, char **argv)
 		{ "owner",	required_argument,	NULL, 'o' },
 		{ "expect",	required_argument,	NULL, 'e' },
 		{ "force",	no_argument,		NULL, 'f' },
+		{ "trust-anchor", required_argument,	NULL, 'A' },
+		{ "resolver",	required_argument,	NULL, 'R' },
 		{ "timeout",	required_argument,	NULL, 'T' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -156,7 +291,7 @@ cmd_publish(int argc, char **argv)
 	struct dns_tsig_key	 key;
 	struct tlsa_rr		 rr[PUBLISH_RR_MAX], exp[PUBLISH_RR_MAX];
 	struct mxd_err		 err;
-	char			 owner[DNS_AUTH_NAME_MAX];
+	char			 owner[DNS_AUTH_NAME_MAX], note[400];
 	size_t			 nrr = 0, i;
 	int			 c, r, status = 0, port_set = 0;
 
@@ -164,6 +299,7 @@ cmd_publish(int argc, char **argv)
 	memset(rr, 0, sizeof(rr));
 	memset(exp, 0, sizeof(exp));
 	memset(&key, 0, sizeof(key));
+	note[0] = '\0';
 	o.port = 25;
 	o.timeout = PUBLISH_TIMEOUT;
 	optind = 1;
@@ -209,6 +345,12 @@ cmd_publish(int argc, char **argv)
 			break;
 		case 'f':
 			o.force = 1;
+			break;
+		case 'A':
+			o.trust_anchor = optarg;
+			break;
+		case 'R':
+			o.resolver = optarg;
 			break;
 		case 'T':
 			if (cli_parse_ulong(optarg, 1, 3600, &o.timeout) < 0) {
@@ -284,7 +426,7 @@ cmd_publish(int argc, char **argv)
 		goto out;
 	}
 	if (o.op != DNS_PUBLISH_ADD && !o.force &&
-	    live_guard(&o, rr, nrr) < 0) {
+	    live_guard(&o, &srv, owner, rr, nrr, note, sizeof(note)) != 0) {
 		status = PUBLISH_EX_EMPTY;
 		goto out;
 	}
@@ -309,6 +451,9 @@ cmd_publish(int argc, char **argv)
 		cli_err("publish: %s", err.msg);
 	} else {
 		report(&o, owner, &res);
+		if (note[0] != '\0') {
+			(void)printf("%s\n", note);
+		}
 	}
 	status = exit_status(&res, r);
 out:

@@ -232,6 +232,13 @@ t_eq "retire before the switch: refused (1)" "$STATUS" 1
 t_grep "retire: says which address presents the old key" \
     "$ADDR: still presents the old key" "$OUT"
 t_eq "retire refused: both records still there" "$(primary_rrset | wc -l)" 2
+t_cmd "publish remove A while the server presents A: refused (1)" 1 \
+    "${PUB[@]}" --trust-anchor "$LAB_TA" --resolver "$LAB_RESOLVER" \
+    remove "$A"
+t_grep "publish: says which address" "refused: $HOST \\($ADDR\\) presents" \
+    "$ERR"
+t_eq "publish refused: both records still there" \
+    "$(primary_rrset | wc -l)" 2
 
 serve b || not_ok "labsmtpd switches to B"
 t_eq "switched to B: verified" "$(verdict)" verified
