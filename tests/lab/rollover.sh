@@ -267,6 +267,11 @@ t_eq "gate for C after 2 x TTL: GO" "$STATUS" 0
 t_eq "B + issuer, server B: verified" "$(verdict)" verified
 serve c || not_ok "labsmtpd switches to C"
 t_eq "switched to C: verified (by the issuer's record)" "$(verdict)" verified
+t_cmd "retire with a wrong TSIG key: CRITICAL (2)" 2 "$X" "$MXDANE" rollover \
+    retire --host "$HOST" --cert "$T/c.chain" "${DNSOPT[@]}" --publish \
+    --zone roll.test --server "$LAB_NS_DYN1" --tsig-key "$T/wrong.key"
+t_grep "retire: the server's BADSIG said plainly" "BADSIG" "$ERR"
+t_eq "retire with a wrong key: nothing removed" "$(primary_rrset | wc -l)" 2
 t_cmd "retire B's 3 1 1 with --publish" 0 "$X" "$MXDANE" rollover retire \
     --host "$HOST" --cert "$T/c.chain" "${DNSOPT[@]}" --publish \
     --zone roll.test --server "$LAB_NS_DYN1" --tsig-key "$LAB_DYN_KEY"
