@@ -119,6 +119,8 @@ static int	want_has(const struct want *w, const struct tlsa_rr *rr);
 static int	print_rr(const char *owner, const struct tlsa_rr *rr);
 static int	now_get(int64_t *now);
 static void	on_domain(void *arg, struct report_domain *d);
+static int	presented(const struct report_addr *a,
+		    const struct tlsa_rr *rr);
 
 /* ------------------------------------------------------------------ */
 /* Options                                                            */
