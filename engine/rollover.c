@@ -651,8 +651,7 @@ judge(const struct roll_dns_opts *o, const struct dns_auth_answer *a,
 	}
 	if (s->state == ROLL_SRV_MISSING) {
 		(void)snprintf(s->why, sizeof(s->why), "%zu record(s), none "
-		    "for the new certificate%s", a->nrr, a->has_soa ?
-		    "" : "");
+		    "for the new certificate", a->nrr);
 	}
 }
 
