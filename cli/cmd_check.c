@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "common/dname.h"
 #include "common/mxd.h"
+#include "dane/findings.h"
 #include "engine/engine.h"
 #include "report/model.h"
 #include "report/report.h"
@@ -45,6 +46,7 @@ enum {
 	OPT_REQUIRE,
 	OPT_LEGACY,
 	OPT_RESOLV_CONF,
+	OPT_LIST_FINDINGS,
 };
 
 static const struct option longopts[] = {
@@ -61,6 +63,7 @@ static const struct option longopts[] = {
 	{ "resolv-conf",	required_argument,	NULL, OPT_RESOLV_CONF },
 	{ "require-dane",	no_argument,		NULL, OPT_REQUIRE },
 	{ "legacy-tls",		no_argument,		NULL, OPT_LEGACY },
+	{ "list-findings",	no_argument,		NULL, OPT_LIST_FINDINGS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -81,6 +84,27 @@ struct check {
 static void	on_domain(void *arg, struct report_domain *d);
 static int	run(struct engine_opts *o, struct check *c, int json);
 static int	check_names(const struct check *c);
+static int	list_findings(void);
+
+/* list_findings - the findings table as Markdown (docs/findings.md) */
+static int
+list_findings(void)
+{
+	struct mxd_buf	b;
+	int		rc;
+
+	mxd_buf_init(&b, 256 * 1024);
+	rc = dane_findings_markdown(&b);
+	if (rc == 0 && fwrite(b.data, 1, b.len, stdout) != b.len) {
+		rc = MXD_EIO;
+	}
+	mxd_buf_free(&b);
+	if (rc != 0) {
+		cli_err("--list-findings: %s", mxd_strerror(rc));
+		return EX_OSERR;
+	}
+	return 0;
+}
 
 /* check_names - every target a host name (or, for --host, an address) */
 static int
@@ -310,6 +334,9 @@ cmd_check(int argc, char **argv)
 			break;
 		case OPT_LEGACY:
 			o.legacy_tls = 1;
+			break;
+		case OPT_LIST_FINDINGS:
+			status = list_findings();
 			break;
 		case '4':
 		case '6':

@@ -205,9 +205,17 @@ cert_fill(X509 *x, struct report_cert *rc)
 	    NULL) == 1) {
 		mxd_hex_encode(md, mdlen, rc->spki_sha256);
 	}
+	/* SHA2-512 too: digest agility (RFC 7671 §9) needs both. */
+	if (len > 0 && EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha512(),
+	    NULL) == 1) {
+		mxd_hex_encode(md, mdlen, rc->spki_sha512);
+	}
 	OPENSSL_free(der);
 	if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1) {
 		mxd_hex_encode(md, mdlen, rc->cert_sha256);
+	}
+	if (X509_digest(x, EVP_sha512(), md, &mdlen) == 1) {
+		mxd_hex_encode(md, mdlen, rc->cert_sha512);
 	}
 	ERR_clear_error();
 }

@@ -40,12 +40,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/event.h>
 
 #include "common/dname.h"
 #include "common/mxd.h"
 #include "dane/dane.h"
+#include "dane/findings.h"
 #include "dns/auth.h"
 #include "dns/dns.h"
 #include "engine/engine.h"
@@ -58,8 +60,9 @@
 #define DEF_MAX_QUERIES		256
 #define DEF_MAX_PROBES		64
 #define DEF_MAX_DOMAINS		256
-#define FINDINGS_MAX		64
 #define NS_MAX			8	/* nameservers asked per zone */
+#define T_TXT			16	/* RFC 1035 §3.3.14 */
+#define SIG_WARN_S		(7 * 86400)	/* RRSIG expiry warning */
 #define SRV_MAX			16	/* their addresses */
 
 enum qkind {
@@ -73,7 +76,21 @@ enum qkind {
 	Q_NS,			/* its nameservers */
 	Q_NS_A,			/* their addresses */
 	Q_NS_AAAA,
+	Q_TXT_STS,		/* _mta-sts.DOMAIN (RFC 8461 §3.1) */
+	Q_TXT_RPT,		/* _smtp._tls.DOMAIN (RFC 8460 §3) */
 };
+
+/* Which report a probe fills: the address's own, or an extra one. */
+enum pslot {
+	PS_MAIN = 0,		/* the verdict */
+	PS_ALT,			/* another server's TLSA RRset */
+	PS_RSA,			/* RSA key only (findings) */
+	PS_ECDSA,		/* ECDSA key only */
+	PS_TLS10,		/* TLS 1.0 pinned */
+	PS_TLS11,		/* TLS 1.1 pinned */
+	PS_COUNT,
+};
+#define PS_EXTRA		(PS_COUNT - PS_RSA)
 
 enum ent_state {
 	ENT_IDLE = 0,		/* second resolver not started */
@@ -108,6 +125,8 @@ struct ehost {
 	size_t			 nalt;
 	char			 alt_from[160];
 	struct report_addr	*alt_addrs;	/* probes against it */
+	struct report_addr	*xaddrs[PS_EXTRA];	/* extra handshakes */
+	struct dns_auth_fanout	*fan_soa;	/* the servers' serials */
 };
 
 /* One domain (or --host target) in progress. */
@@ -127,7 +146,7 @@ struct ework {
 	struct edom		*dom;
 	struct ehost		*h;		/* NULL for the MX query */
 	int			 is_probe;
-	int			 alt;		/* probe against h->alt */
+	enum pslot		 slot;		/* which report it fills */
 	int			 inflight;
 	enum qkind		 kind;
 	int			 qtype;
@@ -190,7 +209,7 @@ static void	host_probes_start(struct ehost *h);
 static void	work_query(struct edom *dom, struct ehost *h, enum qkind kind,
 		    const char *qname, int qtype);
 static void	work_probe(struct edom *dom, struct ehost *h, size_t ai,
-		    enum smtp_probe_mode mode, int alt);
+		    enum smtp_probe_mode mode, enum pslot slot);
 static void	work_query_ns(struct edom *dom, struct ehost *h,
 		    enum qkind kind, const char *qname, int qtype, size_t ni);
 static void	on_soa(struct ehost *h, const struct dns_answer *ans);
@@ -203,6 +222,15 @@ static int	same_rrset(const struct report_mx *mx,
 		    const struct dns_auth_answer *a);
 static void	host_cleanup(struct ehost *h);
 static void	alt_merge(struct ehost *h);
+static void	extra_probes_start(struct ehost *h, enum smtp_probe_mode mode);
+static void	extra_merge(struct ehost *h);
+static void	on_txt(struct edom *dom, enum qkind kind,
+		    const struct dns_answer *ans);
+static void	on_fanout_soa(void *arg, struct dns_auth_result *res,
+		    size_t n);
+static void	fanout_server(struct ehost *h, const struct dns_auth_result *r,
+		    time_t now);
+
 static void	work_start(struct ework *w);
 static void	work_start_query(struct ework *w);
 static void	work_start_probe(struct ework *w);
@@ -228,10 +256,6 @@ static enum report_sec	sec_map(enum dns_sec s);
 static int	is_error(enum dns_sec s);
 static int	is_ip_literal(const char *s);
 static int	mx_cmp(const void *a, const void *b);
-static void	finding_add(struct report_domain *d, const char *code,
-		    enum report_severity sev, const char *ref, const char *host,
-		    const char *hint, const char *fmt, ...)
-		    __attribute__((format(printf, 7, 8)));
 static void	copy_str(char *dst, size_t dstsz, const char *src);
 
 /* ------------------------------------------------------------------ */
@@ -281,43 +305,6 @@ is_ip_literal(const char *s)
 
 	return inet_pton(AF_INET, s, &a4) == 1 ||
 	    inet_pton(AF_INET6, s, &a6) == 1;
-}
-
-/* finding_add - one finding on the domain; dropped when out of memory */
-static void
-finding_add(struct report_domain *d, const char *code,
-    enum report_severity sev, const char *ref, const char *host,
-    const char *hint, const char *fmt, ...)
-{
-	struct report_finding	*f, *grown;
-	char			 msg[512];
-	va_list			 ap;
-
-	if (d->nfindings >= FINDINGS_MAX) {
-		return;
-	}
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	grown = mxd_realloc(d->findings, (d->nfindings + 1) * sizeof(*f));
-	if (grown == NULL) {
-		return;
-	}
-	d->findings = grown;
-	f = &d->findings[d->nfindings];
-	memset(f, 0, sizeof(*f));
-	f->message = mxd_strdup(msg);
-	f->hint = hint != NULL ? mxd_strdup(hint) : NULL;
-	if (f->message == NULL || (hint != NULL && f->hint == NULL)) {
-		mxd_free(f->message);
-		mxd_free(f->hint);
-		return;
-	}
-	copy_str(f->code, sizeof(f->code), code);
-	f->severity = sev;
-	copy_str(f->ref, sizeof(f->ref), ref != NULL ? ref : "");
-	copy_str(f->host, sizeof(f->host), host != NULL ? host : "");
-	d->nfindings++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -767,6 +754,9 @@ work_query(struct edom *dom, struct ehost *h, enum qkind kind,
 		case Q_NS_A:
 		case Q_NS_AAAA:
 			break;		/* work_query_ns() handles these */
+		case Q_TXT_STS:
+		case Q_TXT_RPT:
+			break;		/* side checks: left out */
 		}
 		dom_unref(dom);
 		return;
@@ -784,13 +774,13 @@ work_query(struct edom *dom, struct ehost *h, enum qkind kind,
 /* work_probe - a probe of one address, now or when under the limit */
 static void
 work_probe(struct edom *dom, struct ehost *h, size_t ai,
-    enum smtp_probe_mode mode, int alt)
+    enum smtp_probe_mode mode, enum pslot slot)
 {
 	struct ework *w;
 
 	w = mxd_calloc(1, sizeof(*w));
 	if (w == NULL) {
-		if (!alt) {
+		if (slot == PS_MAIN) {
 			copy_str(h->mx->addrs[ai].error,
 			    sizeof(h->mx->addrs[ai].error), "not probed: out "
 			    "of memory");
@@ -800,7 +790,7 @@ work_probe(struct edom *dom, struct ehost *h, size_t ai,
 	w->dom = dom;
 	w->h = h;
 	w->is_probe = 1;
-	w->alt = alt;
+	w->slot = slot;
 	w->ai = ai;
 	w->mode = mode;
 	/* Copied now: the probe clears the report it fills. */
@@ -852,13 +842,19 @@ work_start_probe(struct ework *w)
 	struct engine		*e = w->dom->e;
 	struct report_domain	*d = w->dom->d;
 	struct report_mx	*mx = w->h->mx;
-	struct report_addr	*a = w->alt ? &w->h->alt_addrs[w->ai] :
-				    &mx->addrs[w->ai];
+	struct report_addr	*a;
 	struct smtp_probe_params p;
 	const char		*names[3];
 	size_t			 n = 0, i;
 	int			 rc;
 
+	if (w->slot == PS_MAIN) {
+		a = &mx->addrs[w->ai];
+	} else if (w->slot == PS_ALT) {
+		a = &w->h->alt_addrs[w->ai];
+	} else {
+		a = &w->h->xaddrs[w->slot - PS_RSA][w->ai];
+	}
 	/* Reference identifiers for DANE-TA (RFC 7672 §3.2.2): the base
 	 * domain, and the next-hop domain with its CNAME expansion, but
 	 * not when the MX RRset that named them is not secure. */
@@ -896,11 +892,29 @@ work_start_probe(struct ework *w)
 	}
 	p.names = names;
 	p.nnames = n;
-	p.tlsa = w->alt ? w->h->alt : mx->tlsa;
-	p.ntlsa = w->alt ? w->h->nalt : mx->ntlsa;
+	p.tlsa = w->slot == PS_ALT ? w->h->alt : mx->tlsa;
+	p.ntlsa = w->slot == PS_ALT ? w->h->nalt : mx->ntlsa;
 	p.mode = w->mode;
 	p.timeout_ms = e->timeout_ms;
 	p.legacy_tls = e->legacy_tls;
+	switch (w->slot) {
+	case PS_RSA:
+		p.key_alg = SMTP_PROBE_KEY_RSA;
+		break;
+	case PS_ECDSA:
+		p.key_alg = SMTP_PROBE_KEY_ECDSA;
+		break;
+	case PS_TLS10:
+		p.tls_version = 0x0301;
+		p.legacy_tls = 1;
+		break;
+	case PS_TLS11:
+		p.tls_version = 0x0302;
+		p.legacy_tls = 1;
+		break;
+	default:
+		break;
+	}
 	inflight_add(e, w);
 	rc = smtp_probe_start(e->base, &p, a, on_probe, w, &w->probe);
 	if (rc == 0) {
@@ -967,6 +981,10 @@ on_answer(void *arg, const struct dns_answer *ans)
 	case Q_NS_AAAA:
 		on_nsaddr(w->h, w->ai, 1, ans);
 		break;
+	case Q_TXT_STS:
+	case Q_TXT_RPT:
+		on_txt(dom, w->kind, ans);
+		break;
 	}
 	work_done(w);
 	dom_unref(dom);
@@ -1014,7 +1032,18 @@ dom_start(struct edom *dom)
 
 	dom_ref(dom);
 	if (!dom->host_mode) {
+		char name[DNS_NAME_MAX];
+
 		work_query(dom, NULL, Q_MX, d->domain, DNS_T_MX);
+		/* Coexistence (RFC 8461, RFC 8460): both TXT records. */
+		if (snprintf(name, sizeof(name), "_mta-sts.%s", d->domain) <
+		    (int)sizeof(name)) {
+			work_query(dom, NULL, Q_TXT_STS, name, T_TXT);
+		}
+		if (snprintf(name, sizeof(name), "_smtp._tls.%s", d->domain) <
+		    (int)sizeof(name)) {
+			work_query(dom, NULL, Q_TXT_RPT, name, T_TXT);
+		}
 	} else if (hosts_alloc(dom, 1) == 0) {
 		copy_str(d->mx[0].host, sizeof(d->mx[0].host), d->domain);
 		d->mx[0].preference = -1;
@@ -1061,23 +1090,23 @@ dom_finish(struct edom *dom)
 	}
 	if (!dom->host_mode && d->mx_sec == REPORT_SEC_INSECURE &&
 	    ntlsa > 0 && e->ntlsa == 0) {
-		finding_add(d, "insecure-mx-with-tlsa", REPORT_SEV_WARNING,
-		    "RFC 7672 §2.2.1", NULL, "sign the zone of the domain "
-		    "and publish its DS record in the parent zone",
+		(void)dane_finding_add(d, "insecure-mx-with-tlsa", NULL,
 		    "the MX RRset of %s is not DNSSEC-signed, so DANE does "
 		    "not apply to this domain; %zu of its MX hosts publish "
 		    "TLSA records (Postfix's default policy still uses them)",
 		    d->domain, ntlsa);
 	}
 	if (e->ntlsa > 0) {
-		finding_add(d, "tlsa-from-command-line", REPORT_SEV_INFO,
-		    NULL, NULL, NULL, "the TLSA records checked are the %zu "
+		(void)dane_finding_add(d, "tlsa-from-command-line", NULL,
+		    "the TLSA records checked are the %zu "
 		    "given on the command line, not those published in DNS",
 		    e->ntlsa);
 	}
 	for (i = 0; i < d->nmx && dom->hosts != NULL; i++) {
 		alt_merge(&dom->hosts[i]);
+		extra_merge(&dom->hosts[i]);
 	}
+	dane_findings_analyse(d, time(NULL));
 	if (dom->host_mode && d->nmx == 1) {
 		/* No MX RRset was looked up: the host is the next hop
 		 * (RFC 7672 §2.2.2), as secure as its own addresses; with
@@ -1090,13 +1119,9 @@ dom_finish(struct edom *dom)
 	/* A finding is as serious as it says: a domain that verifies but
 	 * whose zone hides its TLSA records from most resolvers is no OK. */
 	for (i = 0; i < d->nfindings; i++) {
-		enum report_status fs = REPORT_OK;
+		enum report_status fs;
 
-		if (d->findings[i].severity == REPORT_SEV_CRITICAL) {
-			fs = REPORT_CRITICAL;
-		} else if (d->findings[i].severity == REPORT_SEV_WARNING) {
-			fs = REPORT_WARNING;
-		}
+		fs = dane_finding_status(d->findings[i].severity);
 		if (d->status != REPORT_UNKNOWN && fs > d->status) {
 			d->status = fs;
 		}
@@ -1224,9 +1249,9 @@ on_mx(struct edom *dom, const struct dns_answer *ans)
 		n++;
 	}
 	if (bad > 0) {
-		finding_add(d, "mx-malformed", REPORT_SEV_WARNING,
-		    "RFC 1035 §3.3.9", NULL, NULL, "%zu MX records of %s "
-		    "could not be parsed and were ignored", bad, d->domain);
+		(void)dane_finding_add(d, "mx-malformed", NULL, "%zu MX "
+		    "records of %s could not be parsed and were ignored", bad,
+		    d->domain);
 	}
 	if (n == 0 && dots > 0) {
 		d->null_mx = 1;			/* RFC 7505: no mail */
@@ -1234,10 +1259,9 @@ on_mx(struct edom *dom, const struct dns_answer *ans)
 		return;
 	}
 	if (dots > 0) {
-		finding_add(d, "null-mx-mixed", REPORT_SEV_WARNING,
-		    "RFC 7505 §3", NULL, "a null MX must be the only MX record",
-		    "%s has a null MX next to other MX records; senders use "
-		    "the others", d->domain);
+		(void)dane_finding_add(d, "null-mx-mixed", NULL, "%s has a "
+		    "null MX next to other MX records; senders use the others",
+		    d->domain);
 	}
 	if (n == 0) {
 		copy_str(d->error, sizeof(d->error), "no usable MX record");
@@ -1246,9 +1270,9 @@ on_mx(struct edom *dom, const struct dns_answer *ans)
 	}
 	qsort(tmp, n, sizeof(*tmp), mx_cmp);
 	if (n > ENGINE_MX_MAX) {
-		finding_add(d, "mx-too-many", REPORT_SEV_INFO, NULL, NULL,
-		    NULL, "%s has %zu MX hosts; only the first %d by "
-		    "preference are checked", d->domain, n, ENGINE_MX_MAX);
+		(void)dane_finding_add(d, "mx-too-many", NULL, "%s has %zu MX "
+		    "hosts; only the first %d by preference are checked",
+		    d->domain, n, ENGINE_MX_MAX);
 		n = ENGINE_MX_MAX;
 	}
 	if (hosts_alloc(dom, n) != 0) {
@@ -1268,6 +1292,33 @@ on_mx(struct edom *dom, const struct dns_answer *ans)
 			continue;
 		}
 		host_start(&dom->hosts[i]);
+	}
+}
+
+/* on_txt - an MTA-STS or TLS-RPT record of the domain (info) */
+static void
+on_txt(struct edom *dom, enum qkind kind, const struct dns_answer *ans)
+{
+	const char	*want = kind == Q_TXT_STS ? "v=STSv1" : "v=TLSRPTv1";
+	size_t		 i, n = strlen(want);
+
+	if (is_error(ans->sec) || !ans->havedata) {
+		return;
+	}
+	for (i = 0; i < ans->nrr; i++) {
+		const uint8_t *p = ans->rr[i].data;
+
+		/* The first character-string starts with the version. */
+		if (ans->rr[i].len < n + 1 || p[0] < n ||
+		    memcmp(p + 1, want, n) != 0) {
+			continue;
+		}
+		(void)dane_finding_add(dom->d, kind == Q_TXT_STS ?
+		    "mta-sts-present" : "tls-rpt-present", NULL,
+		    "%s publishes %s (%s)", dom->d->domain, kind == Q_TXT_STS ?
+		    "an MTA-STS record at _mta-sts" : "a TLS reporting "
+		    "record at _smtp._tls", dns_sec_str(ans->sec));
+		return;
 	}
 }
 
@@ -1474,10 +1525,8 @@ on_tlsa(struct ehost *h, const struct dns_answer *ans)
 	} else {
 		mx->tlsa_state = REPORT_TLSA_NONE;
 		if (ans->havedata) {
-			finding_add(h->dom->d, "tlsa-insecure",
-			    REPORT_SEV_WARNING, "RFC 7672 §2.2", mx->host,
-			    "sign the zone that holds the TLSA records",
-			    "TLSA records at %s are not DNSSEC-signed; "
+			(void)dane_finding_add(h->dom->d, "tlsa-insecure",
+			    mx->host, "TLSA records at %s are not DNSSEC-signed; "
 			    "senders ignore them", mx->tlsa_owner);
 		}
 	}
@@ -1511,8 +1560,8 @@ tlsa_take(struct ehost *h, const struct dns_answer *ans)
 		mx->ntlsa++;
 	}
 	if (bad > 0) {
-		finding_add(h->dom->d, "tlsa-malformed", REPORT_SEV_WARNING,
-		    "RFC 6698 §2.1", mx->host, NULL, "%zu TLSA records at %s "
+		(void)dane_finding_add(h->dom->d, "tlsa-malformed", mx->host,
+		    "%zu TLSA records at %s "
 		    "are shorter than 3 octets and unusable", bad,
 		    mx->tlsa_owner);
 	}
@@ -1590,12 +1639,8 @@ on_tlsa_noqmin(struct ehost *h, const struct dns_answer *ans)
 	    tlsa_take(h, ans) == 0) {
 		/* The records exist; minimising senders never see them. */
 		mx->tlsa_ttl = ans->ttl;
-		finding_add(h->dom->d, "tlsa-ent-nxdomain", REPORT_SEV_CRITICAL,
-		    "RFC 5155 §7.1; RFC 8020 §2; RFC 9156", mx->host,
-		    "give the empty non-terminal _tcp its own NODATA answer "
-		    "(with NSEC3, its own NSEC3 record), or fix the signer "
-		    "or server that omits it",
-		    "the TLSA records at %s exist, but the zone answers "
+		(void)dane_finding_add(h->dom->d, "tlsa-ent-nxdomain",
+		    mx->host, "the TLSA records at %s exist, but the zone answers "
 		    "NXDOMAIN for the empty non-terminal above them: resolvers "
 		    "with QNAME minimisation get a secure NXDOMAIN and senders "
 		    "using them skip DANE silently", mx->tlsa_owner);
@@ -1701,14 +1746,103 @@ fanout_start(struct ehost *h)
 {
 	struct engine *e = h->dom->e;
 
-	if (h->nsrv < 2) {
-		return;			/* one server cannot disagree */
+	if (h->nsrv < 1) {
+		return;
 	}
 	dom_ref(h->dom);
 	if (dns_auth_query_all(e->base, h->srv, h->nsrv, h->mx->tlsa_owner,
 	    DNS_T_TLSA, e->timeout_ms, on_fanout, h, &h->fan, NULL) != 0) {
 		h->fan = NULL;
 		dom_unref(h->dom);
+	}
+	if (h->nsrv < 2) {
+		return;			/* one serial cannot differ */
+	}
+	dom_ref(h->dom);
+	if (dns_auth_query_all(e->base, h->srv, h->nsrv, h->zone, DNS_T_SOA,
+	    e->timeout_ms, on_fanout_soa, h, &h->fan_soa, NULL) != 0) {
+		h->fan_soa = NULL;
+		dom_unref(h->dom);
+	}
+}
+
+/* on_fanout_soa - every server's SOA serial of the zone */
+static void
+on_fanout_soa(void *arg, struct dns_auth_result *res, size_t n)
+{
+	struct ehost	*h = arg;
+	struct edom	*dom = h->dom;
+	size_t		 i, first = n;
+
+	h->fan_soa = NULL;
+	for (i = 0; i < n; i++) {
+		const struct dns_auth_answer *a = &res[i].answer;
+
+		if (a->state != DNS_AUTH_DATA || !a->has_soa) {
+			continue;
+		}
+		if (first == n) {
+			first = i;
+			continue;
+		}
+		if (a->serial != res[first].answer.serial) {
+			(void)dane_finding_add(dom->d, "ns-serial-differs",
+			    h->mx->host, "the servers of %s serve different "
+			    "SOA serials: %u at %.100s (%s), %u at %.100s (%s)",
+			    h->zone, (unsigned)res[first].answer.serial,
+			    res[first].server.name, res[first].server.text,
+			    (unsigned)a->serial, res[i].server.name,
+			    res[i].server.text);
+			break;
+		}
+	}
+	dns_auth_results_free(res, n);
+	dom_unref(dom);
+}
+
+/* fanout_server - an unreachable or lame server; RRSIGs near expiry */
+static void
+fanout_server(struct ehost *h, const struct dns_auth_result *r,
+    time_t now)
+{
+	const struct dns_auth_answer	*a = &r->answer;
+	struct report_domain		*d = h->dom->d;
+	size_t				 k;
+
+	switch (a->state) {
+	case DNS_AUTH_TIMEOUT:
+	case DNS_AUTH_UNREACHABLE:
+		(void)dane_finding_add(d, "ns-unreachable", h->mx->host,
+		    "nameserver %.100s of %s at %s does not answer: %.100s",
+		    r->server.name, h->zone, r->server.text,
+		    a->why[0] != '\0' ? a->why : "no reply");
+		return;
+	case DNS_AUTH_LAME:
+	case DNS_AUTH_RCODE:
+	case DNS_AUTH_BADREPLY:
+		(void)dane_finding_add(d, "ns-lame", h->mx->host,
+		    "nameserver %.100s of %s at %s gives no authoritative "
+		    "answer for %s: %.100s", r->server.name, h->zone,
+		    r->server.text, h->mx->tlsa_owner,
+		    a->why[0] != '\0' ? a->why : "not authoritative");
+		return;
+	case DNS_AUTH_DATA:
+		break;
+	default:
+		return;
+	}
+	for (k = 0; k < a->nsig; k++) {
+		/* Serial number arithmetic is not needed before 2106. */
+		int64_t left = (int64_t)a->sig[k].expiration - (int64_t)now;
+
+		if (left >= 0 && left < SIG_WARN_S) {
+			(void)dane_finding_add(d, "dnssec-sig-expiring",
+			    h->mx->host, "an RRSIG over the TLSA RRset at %s, "
+			    "served by %.100s (%s), expires in %lld hours",
+			    h->mx->tlsa_owner, r->server.name, r->server.text,
+			    (long long)(left / 3600));
+			break;
+		}
 	}
 }
 
@@ -1754,6 +1888,13 @@ on_fanout(void *arg, struct dns_auth_result *res, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct dns_auth_answer *a = &res[i].answer;
 
+		fanout_server(h, &res[i], time(NULL));
+		if (a->state == DNS_AUTH_DATA && same_rrset(mx, a) &&
+		    a->ttl > mx->tlsa_ttl) {
+			/* The TTL as published, not as a cache counts it
+			 * down. */
+			mx->tlsa_ttl = a->ttl;
+		}
 		if (a->state == DNS_AUTH_NODATA ||
 		    a->state == DNS_AUTH_NXDOMAIN) {
 			nmissing++;
@@ -1787,10 +1928,8 @@ on_fanout(void *arg, struct dns_auth_result *res, size_t n)
 	}
 	dns_auth_results_free(res, n);
 	if (ndiff + nmissing > 0) {
-		finding_add(dom->d, "tlsa-servers-differ", REPORT_SEV_CRITICAL,
-		    "RFC 7672 §9.2; RFC 7671 §8", mx->host, "publish the same "
-		    "TLSA RRset on every authoritative server (check zone "
-		    "transfers and serials)", "the authoritative servers of %s "
+		(void)dane_finding_add(dom->d, "tlsa-servers-differ", mx->host,
+		    "the authoritative servers of %s "
 		    "disagree on %s: %zu serve other records%s%s, %zu none; "
 		    "senders whose resolver asks them see those", h->zone,
 		    mx->tlsa_owner, ndiff, h->alt_from[0] != '\0' ?
@@ -1799,7 +1938,7 @@ on_fanout(void *arg, struct dns_auth_result *res, size_t n)
 	if (usable > 0 && mx->naddrs > 0) {
 		h->alt_addrs = mxd_calloc(mx->naddrs, sizeof(*h->alt_addrs));
 		for (i = 0; h->alt_addrs != NULL && i < mx->naddrs; i++) {
-			work_probe(dom, h, i, SMTP_PROBE_DANE, 1);
+			work_probe(dom, h, i, SMTP_PROBE_DANE, PS_ALT);
 		}
 	}
 	dom_unref(dom);
@@ -1833,7 +1972,7 @@ alt_merge(struct ehost *h)
 static void
 host_cleanup(struct ehost *h)
 {
-	size_t i;
+	size_t i, k;
 
 	if (h->fan != NULL) {
 		dns_auth_fanout_cancel(h->fan);
@@ -1853,6 +1992,17 @@ host_cleanup(struct ehost *h)
 	}
 	mxd_free(h->alt_addrs);
 	h->alt_addrs = NULL;
+	if (h->fan_soa != NULL) {
+		dns_auth_fanout_cancel(h->fan_soa);
+		h->fan_soa = NULL;
+	}
+	for (k = 0; k < PS_EXTRA; k++) {
+		for (i = 0; h->xaddrs[k] != NULL && i < h->mx->naddrs; i++) {
+			mxd_free(h->xaddrs[k][i].chain);
+		}
+		mxd_free(h->xaddrs[k]);
+		h->xaddrs[k] = NULL;
+	}
 }
 
 /* host_probes_start - probe every address in the mode the TLSA requires */
@@ -1915,6 +2065,76 @@ host_probes_start(struct ehost *h)
 		break;
 	}
 	for (i = 0; i < mx->naddrs; i++) {
-		work_probe(h->dom, h, i, mode, 0);
+		work_probe(h->dom, h, i, mode, PS_MAIN);
+	}
+	if (mode != SMTP_PROBE_OPPORTUNISTIC) {
+		extra_probes_start(h, mode);
+	}
+}
+
+/* extra_probes_start - the findings' handshakes: RSA, ECDSA, TLS 1.0/1.1 */
+static void
+extra_probes_start(struct ehost *h, enum smtp_probe_mode mode)
+{
+	struct report_mx	*mx = h->mx;
+	size_t			 i, k;
+
+	if (mx->naddrs == 0) {
+		return;
+	}
+	for (k = 0; k < PS_EXTRA; k++) {
+		enum pslot slot = (enum pslot)(PS_RSA + k);
+
+		/* The key algorithms matter only with usable records. */
+		if ((slot == PS_RSA || slot == PS_ECDSA) &&
+		    mode != SMTP_PROBE_DANE) {
+			continue;
+		}
+		h->xaddrs[k] = mxd_calloc(mx->naddrs, sizeof(*h->xaddrs[k]));
+		if (h->xaddrs[k] == NULL) {
+			continue;	/* a side check: left out */
+		}
+		for (i = 0; i < mx->naddrs; i++) {
+			work_probe(h->dom, h, i, slot == PS_RSA ||
+			    slot == PS_ECDSA ? SMTP_PROBE_DANE :
+			    SMTP_PROBE_OPPORTUNISTIC, slot);
+		}
+	}
+}
+
+/* extra_merge - what the extra handshakes showed, into each address */
+static void
+extra_merge(struct ehost *h)
+{
+	struct report_mx	*mx = h->mx;
+	size_t			 i;
+
+	for (i = 0; i < mx->naddrs; i++) {
+		struct report_addr		*a = &mx->addrs[i];
+		const struct report_addr	*x;
+
+		x = h->xaddrs[PS_RSA - PS_RSA] != NULL ?
+		    &h->xaddrs[PS_RSA - PS_RSA][i] : NULL;
+		if (x != NULL && x->tls) {
+			a->rsa_dane = x->dane;
+		}
+		x = h->xaddrs[PS_ECDSA - PS_RSA] != NULL ?
+		    &h->xaddrs[PS_ECDSA - PS_RSA][i] : NULL;
+		if (x != NULL && x->tls) {
+			a->ecdsa_dane = x->dane;
+		}
+		x = h->xaddrs[PS_TLS11 - PS_RSA] != NULL ?
+		    &h->xaddrs[PS_TLS11 - PS_RSA][i] : NULL;
+		if (x != NULL && x->tls) {
+			copy_str(a->legacy_version, sizeof(a->legacy_version),
+			    x->tls_version);
+			continue;
+		}
+		x = h->xaddrs[PS_TLS10 - PS_RSA] != NULL ?
+		    &h->xaddrs[PS_TLS10 - PS_RSA][i] : NULL;
+		if (x != NULL && x->tls) {
+			copy_str(a->legacy_version, sizeof(a->legacy_version),
+			    x->tls_version);
+		}
 	}
 }

@@ -148,6 +148,15 @@ json_addr(const struct report_addr *a)
 	    "ms_connect", (int)a->ms_connect,
 	    "ms_tls", (int)a->ms_tls,
 	    "ms_total", (int)a->ms_total);
+	if (j != NULL) {
+		/* The findings' extra handshakes. */
+		(void)json_object_set_new(j, "legacy_tls",
+		    jstr_or_null(a->legacy_version));
+		(void)json_object_set_new(j, "dane_rsa",
+		    json_string(report_addr_dane_str(a->rsa_dane)));
+		(void)json_object_set_new(j, "dane_ecdsa",
+		    json_string(report_addr_dane_str(a->ecdsa_dane)));
+	}
 	return j;
 }
 
@@ -184,8 +193,8 @@ json_mx(const struct report_mx *mx)
 	for (i = 0; i < mx->naddrs; i++) {
 		(void)json_array_append_new(addrs, json_addr(&mx->addrs[i]));
 	}
-	return json_pack("{s:o s:i s:s s:o s:o s:s s:s s:o s:i s:o s:o s:s"
-	    " s:o s:o}",
+	return json_pack("{s:o s:i s:s s:o s:o s:s s:s s:o s:i s:o s:o s:o"
+	    " s:s s:o s:o}",
 	    "host", jstr(mx->host),
 	    "preference", mx->preference,
 	    "dnssec", report_sec_str(mx->addr_sec),
@@ -195,6 +204,7 @@ json_mx(const struct report_mx *mx)
 	    "tlsa_dnssec", report_sec_str(mx->tlsa_sec),
 	    "tlsa_owner", jstr_or_null(mx->tlsa_owner),
 	    "tlsa_ttl", (int)mx->tlsa_ttl,
+	    "rollover", jstr_or_null(mx->rollover),
 	    "tlsa", tlsa,
 	    "tlsa_records", recs,
 	    "action", action_str(mx->action),

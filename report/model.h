@@ -86,6 +86,8 @@ struct report_cert {
 	time_t		 not_after;
 	char		 spki_sha256[65];	/* hex, the 3 1 1 / 2 1 1 data */
 	char		 cert_sha256[65];	/* hex, the x 0 1 data */
+	char		 spki_sha512[129];	/* hex, the x 1 2 data */
+	char		 cert_sha512[129];	/* hex, the x 0 2 data */
 };
 
 /** One address of one MX host, and what the probe found there. */
@@ -106,6 +108,12 @@ struct report_addr {
 	int			 verify_error;	/* X509_V_ERR_*, 0 if none */
 	char			 error[REPORT_ERR_MAX];	/* "" when none */
 	unsigned		 ms_connect, ms_tls, ms_total;
+	/* Extra handshakes of the findings (hosts with TLSA records): */
+	char			 legacy_version[16];	/* TLS 1.0/1.1 that a
+							 * pinned handshake
+							 * completed, "" */
+	enum report_addr_dane	 rsa_dane;	/* with an RSA key only; */
+	enum report_addr_dane	 ecdsa_dane;	/* NONE: no handshake */
 };
 
 /** One MX host of a domain. */
@@ -122,6 +130,7 @@ struct report_mx {
 	struct tlsa_rr		*tlsa;		/* as published */
 	size_t			 ntlsa;
 	enum report_action	 action;
+	char			 rollover[16];	/* scheme, "" when n/a */
 	struct report_addr	*addrs;
 	size_t			 naddrs;
 	char			 error[REPORT_ERR_MAX];

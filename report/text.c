@@ -44,6 +44,13 @@ static void	hex_short(const uint8_t *data, size_t len, char *out,
 		    size_t outsz);
 static void	matched_short(const char *matched, char *out, size_t outsz);
 static const char *clean(const char *in, char *out, size_t outsz);
+static void	text_notes(struct out *o, const struct report_domain *d,
+		    const char *host, const char *indent);
+static void	text_group(struct out *o, const struct report_domain *d,
+		    enum report_severity sev, const char *host);
+static void	text_findings(struct out *o, const struct report_domain *d);
+static int	seen_before(const struct report_domain *d, size_t i,
+		    enum report_severity sev);
 
 /* put - append formatted text; the first error sticks */
 static void
@@ -139,7 +146,7 @@ int
 report_text(const struct report_domain *d, int color, struct mxd_buf *out)
 {
 	struct out	o = { out, color, 0 };
-	char		tmp[600], tmp2[600];
+	char		tmp[600];
 	size_t		i;
 
 	if (d == NULL || out == NULL) {
@@ -167,29 +174,124 @@ report_text(const struct report_domain *d, int color, struct mxd_buf *out)
 	if (d->error[0] != '\0') {
 		put(&o, "  error: %s\n", clean(d->error, tmp, sizeof(tmp)));
 	}
+	text_notes(&o, d, "", "  ");
 	for (i = 0; i < d->nmx; i++) {
 		text_mx(&o, d, &d->mx[i]);
 	}
-	if (d->nfindings > 0) {
-		put(&o, "\n  findings:\n");
-	}
+	text_findings(&o, d);
+	return o.rc;
+}
+
+/* text_notes - the info findings of one host ("" the domain) */
+static void
+text_notes(struct out *o, const struct report_domain *d, const char *host,
+    const char *indent)
+{
+	char	tmp[600];
+	size_t	i;
+
 	for (i = 0; i < d->nfindings; i++) {
 		const struct report_finding *f = &d->findings[i];
 
-		put(&o, "    %s %.48s%s%.255s: %s", report_severity_str(
-		    f->severity), f->code, f->host[0] != '\0' ? " at " : "",
-		    f->host, clean(f->message != NULL ? f->message : "", tmp,
-		    sizeof(tmp)));
-		if (f->ref[0] != '\0') {
-			put(&o, " (%.64s)", f->ref);
+		if (f->severity != REPORT_SEV_INFO ||
+		    strcmp(f->host, host) != 0) {
+			continue;
 		}
-		put(&o, "\n");
+		put(o, "%snote %.48s: %s\n", indent, f->code, clean(
+		    f->message != NULL ? f->message : "", tmp, sizeof(tmp)));
+	}
+}
+
+/* text_group - one severity's findings about one host ("" the domain) */
+static void
+text_group(struct out *o, const struct report_domain *d,
+    enum report_severity sev, const char *host)
+{
+	char	tmp[600], tmp2[600];
+	size_t	i;
+	int	head = 0;
+
+	for (i = 0; i < d->nfindings; i++) {
+		const struct report_finding *f = &d->findings[i];
+
+		if (f->severity != sev || strcmp(f->host, host) != 0) {
+			continue;
+		}
+		if (!head) {
+			put(o, "    %s%s%s, %.255s:\n", paint(o,
+			    sev == REPORT_SEV_CRITICAL ? C_RED : C_YELLOW),
+			    report_severity_str(sev), paint(o, C_OFF),
+			    host[0] != '\0' ? host : d->domain);
+			head = 1;
+		}
+		put(o, "      %.48s: %s", f->code, clean(f->message != NULL ?
+		    f->message : "", tmp, sizeof(tmp)));
+		if (f->ref[0] != '\0') {
+			put(o, " (%.64s)", f->ref);
+		}
+		put(o, "\n");
 		if (f->hint != NULL) {
-			put(&o, "      hint: %s\n", clean(f->hint, tmp2,
+			put(o, "        hint: %s\n", clean(f->hint, tmp2,
 			    sizeof(tmp2)));
 		}
 	}
-	return o.rc;
+}
+
+/* text_findings - critical first, then warnings, each under its host */
+static void
+text_findings(struct out *o, const struct report_domain *d)
+{
+	static const enum report_severity order[] = {
+		REPORT_SEV_CRITICAL, REPORT_SEV_WARNING,
+	};
+	size_t i, k, n = 0;
+
+	for (i = 0; i < d->nfindings; i++) {
+		n += d->findings[i].severity != REPORT_SEV_INFO;
+	}
+	if (n == 0) {
+		return;			/* no problems: no section */
+	}
+	put(o, "\n  findings:\n");
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		text_group(o, d, order[k], "");
+		for (i = 0; i < d->nmx; i++) {
+			text_group(o, d, order[k], d->mx[i].host);
+		}
+		/* A host that is not among the MX hosts (cannot happen
+		 * from the engine, but the model allows it). */
+		for (i = 0; i < d->nfindings; i++) {
+			const struct report_finding *f = &d->findings[i];
+			size_t m;
+
+			if (f->severity != order[k] || f->host[0] == '\0') {
+				continue;
+			}
+			for (m = 0; m < d->nmx &&
+			    strcmp(d->mx[m].host, f->host) != 0; m++) {
+				continue;
+			}
+			if (m == d->nmx && !seen_before(d, i, order[k])) {
+				text_group(o, d, order[k], f->host);
+			}
+		}
+	}
+}
+
+/* seen_before - an earlier finding of this severity has the same host */
+static int
+seen_before(const struct report_domain *d, size_t i,
+    enum report_severity sev)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++) {
+		if (d->findings[k].severity == sev &&
+		    strcmp(d->findings[k].host, d->findings[i].host) == 0) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* text_mx - one MX host block */
@@ -199,7 +301,6 @@ text_mx(struct out *o, const struct report_domain *d,
 {
 	size_t i;
 
-	(void)d;
 	put(o, "\n");
 	if (mx->preference >= 0) {
 		put(o, "  MX %d %s%.255s%s", mx->preference, paint(o, C_BOLD),
@@ -222,6 +323,7 @@ text_mx(struct out *o, const struct report_domain *d,
 	for (i = 0; i < mx->naddrs; i++) {
 		text_addr(o, mx, &mx->addrs[i]);
 	}
+	text_notes(o, d, mx->host, "    ");
 }
 
 /* text_tlsa - the TLSA base domain and records of one MX host */
@@ -251,10 +353,11 @@ text_tlsa(struct out *o, const struct report_mx *mx)
 	case REPORT_TLSA_UNUSABLE:
 		break;
 	}
-	put(o, "    TLSA %.255s (%s, TTL %u), base domain %.255s:\n",
+	put(o, "    TLSA %.255s (%s, TTL %u), base domain %.255s%s%.16s:\n",
 	    mx->tlsa_owner[0] != '\0' ? mx->tlsa_owner : "-",
 	    report_sec_str(mx->tlsa_sec), (unsigned)mx->tlsa_ttl,
-	    mx->base_domain);
+	    mx->base_domain, mx->rollover[0] != '\0' ? ", rollover " : "",
+	    mx->rollover);
 	for (i = 0; i < mx->ntlsa; i++) {
 		const struct tlsa_rr	*rr = &mx->tlsa[i];
 		enum tlsa_unusable	 why = tlsa_rr_usable(rr);
