@@ -49,7 +49,6 @@ static void	host_dnssec(struct report_domain *d,
 		    const struct report_mx *mx);
 static void	domain_shared(struct report_domain *d);
 static int	has_records(const struct report_mx *mx);
-static int	legacy_only_error(const struct report_addr *a);
 static void	short_hex(const char *hex, char *out, size_t outsz);
 
 /* ------------------------------------------------------------------ */
@@ -69,11 +68,6 @@ static const struct dane_finding_def table[] = {
 	    "next key (current + next), or 2 1 1 for the issuing CA "
 	    "(current + issuer).",
 	    "RFC 7671 §8.1; how-to: rollover schemes" },
-	{ "rollover-scheme", I, "rollover",
-	    "The rollover scheme the TLSA RRset of an MX host follows: "
-	    "current+next, current+issuer or other.",
-	    "Nothing to do; keep every group matching during a rollover.",
-	    "RFC 7671 §8.1, §8.4; how-to: rollover schemes" },
 	{ "tlsa-ttl", W, "TTL",
 	    "The TTL of a TLSA RRset is outside 1800-3600 s: too long "
 	    "delays emergency changes, too short loads the servers.",
@@ -609,15 +603,12 @@ host_records(struct report_domain *d, struct report_mx *mx)
 	scheme = dane_rollover_scheme(mx->tlsa, mx->ntlsa);
 	(void)snprintf(mx->rollover, sizeof(mx->rollover), "%s",
 	    dane_rollover_str(scheme));
+	/* The scheme itself is not a finding: it is the host's
+	 * "rollover" field, in the report's TLSA line and in JSON. */
 	if (usable == 1) {
 		(void)dane_finding_add(d, "no-rollover-record", mx->host,
 		    "the TLSA RRset at %s has a single usable record: no "
 		    "rollover record", mx->tlsa_owner);
-	} else if (scheme != DANE_ROLL_NONE) {
-		(void)dane_finding_add(d, "rollover-scheme", mx->host,
-		    "the TLSA RRset at %s follows %s rollover (%zu usable "
-		    "records)", mx->tlsa_owner, dane_rollover_str(scheme),
-		    usable);
 	}
 	if (mx->tlsa_ttl != 0 && (mx->tlsa_ttl < DANE_TTL_MIN ||
 	    mx->tlsa_ttl > DANE_TTL_MAX)) {
@@ -765,32 +756,6 @@ host_groups(struct report_domain *d, const struct report_mx *mx)
 	}
 }
 
-/* legacy_only_error - a handshake that failed on the protocol version */
-static int
-legacy_only_error(const struct report_addr *a)
-{
-	static const char *const words[] = {
-		"protocol version", "unsupported protocol",
-		"no protocols available", "wrong version number",
-		"tlsv1 alert protocol version",
-	};
-	char	low[REPORT_ERR_MAX];
-	size_t	i;
-
-	for (i = 0; i + 1 < sizeof(low) && a->error[i] != '\0'; i++) {
-		char c = a->error[i];
-
-		low[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-	}
-	low[i] = '\0';
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (strstr(low, words[i]) != NULL) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* host_tls - STARTTLS and TLS versions */
 static void
 host_tls(struct report_domain *d, const struct report_mx *mx)
@@ -811,12 +776,12 @@ host_tls(struct report_domain *d, const struct report_mx *mx)
 			    "records", a->address, mx->tlsa_owner);
 			continue;
 		}
-		if (a->starttls && !a->tls && (a->legacy_version[0] != '\0' ||
-		    legacy_only_error(a))) {
+		if (a->starttls && !a->tls && a->legacy_version[0] != '\0') {
+			/* The TLS 1.0/1.1 handshake of the findings worked
+			 * where the TLS 1.2+ one failed. */
 			(void)dane_finding_add(d, "tls-no-modern", mx->host,
-			    "%s accepts neither TLS 1.2 nor TLS 1.3%s%.16s: "
-			    "%.120s", a->address, a->legacy_version[0] != '\0' ?
-			    ", only " : "", a->legacy_version, a->error);
+			    "%s accepts neither TLS 1.2 nor TLS 1.3, only "
+			    "%.16s", a->address, a->legacy_version);
 			continue;
 		}
 		if (has_records(mx) && a->starttls && !a->tls) {

@@ -1889,6 +1889,12 @@ on_fanout(void *arg, struct dns_auth_result *res, size_t n)
 		const struct dns_auth_answer *a = &res[i].answer;
 
 		fanout_server(h, &res[i], time(NULL));
+		if (a->cname) {
+			/* The owner is an alias (RFC 7671 §7): the records
+			 * are at its target, which this server may not
+			 * serve. Not compared. */
+			continue;
+		}
 		if (a->state == DNS_AUTH_DATA && same_rrset(mx, a) &&
 		    a->ttl > mx->tlsa_ttl) {
 			/* The TTL as published, not as a cache counts it
