@@ -198,7 +198,7 @@ fx_verified(void)
 	mx->addrs[1].depth = 0;
 	d->dane = REPORT_DANE_VERIFIED;
 	d->status = REPORT_OK;
-	finding(d, "pkix-usage", REPORT_SEV_WARNING, "mx1.dane-ee.test",
+	finding(d, "tlsa-pkix-usage", REPORT_SEV_WARNING, "mx1.dane-ee.test",
 	    "TLSA 1 1 1 at _25._tcp.mx1.dane-ee.test has a PKIX usage, which "
 	    "SMTP clients ignore", "remove it, or use usage 3",
 	    "RFC 7672 §3.1.3");
