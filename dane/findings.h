@@ -52,6 +52,8 @@ const struct dane_finding_def	*dane_finding_find(const char *code);
  * @param[in,out] d the domain report; it owns the strings added.
  * @param[in] code a code of the table.
  * @param[in] host the MX host concerned, or NULL for the domain.
+ * @param[in] fmt the message, printf-style: one sentence naming the
+ *     host, address or record.
  * @return 0 or MXD_ENOMEM.
  */
 int	dane_finding_add(struct report_domain *d, const char *code,

@@ -52,7 +52,7 @@ t_eq "-6: only IPv6" "$(jq -r '[.mx[].addresses[].address] | join(" ")' \
 
 # Pre-publish: the record that matches passes, another one fails.
 t_run "${check[@]}" --json -4 "$d"
-rec=$(jq -r '.mx[0].tlsa[0]' "$OUT")
+rec=$(jq -r '.mx[0].addresses[0].matched' "$OUT")
 t_run "${check[@]}" --json -4 --tlsa "$rec" "$d"
 t_eq "--tlsa with the right record: pass" \
     "$(jq -r '.mx[0].addresses[0].dane' "$OUT")" "pass"

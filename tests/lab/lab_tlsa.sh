@@ -20,14 +20,15 @@ check() {
 	local name=$1 owner=$2 cert=$3 got want
 	shift 3
 	t_run "$MXDANE" tlsa "$@" "$certs/$cert.crt"
-	want=$(tr 'A-F' 'a-f' < "$OUT")
+	want=$(tr 'A-F' 'a-f' < "$OUT" | sort)
 	got=$(ip netns exec "$LAB_NS" dig +short +time=3 +tries=2 "$owner" TLSA |
 	    awk '$1 ~ /^[0-9]+$/ {d = ""; for (i = 4; i <= NF; i++) d = d $i;
-	    print $1, $2, $3, tolower(d)}')
+	    print $1, $2, $3, tolower(d)}' | sort)
 	t_eq "$name: mxdane tlsa${*:+ $*} gives the RRset at $owner" "$got" "$want"
 }
 
-check dane-ee _25._tcp.mx1.dane-ee.test dane-ee
+# dane-ee: current + next, the next key's certificate given first.
+check dane-ee _25._tcp.mx1.dane-ee.test dane-ee "$certs/dane-ee-next.crt"
 check dane-ee-cert _25._tcp.mx1.dane-ee-cert.test dane-ee-cert --selector 0
 check dane-ee-sha512 _25._tcp.mx1.dane-ee-sha512.test dane-ee-sha512 --mtype 2
 check dane-ta _25._tcp.mx1.dane-ta.test ca-int --usage 2
