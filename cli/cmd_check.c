@@ -63,7 +63,8 @@ static const struct option longopts[] = {
 	{ "resolv-conf",	required_argument,	NULL, OPT_RESOLV_CONF },
 	{ "require-dane",	no_argument,		NULL, OPT_REQUIRE },
 	{ "legacy-tls",		no_argument,		NULL, OPT_LEGACY },
-	{ "list-findings",	no_argument,		NULL, OPT_LIST_FINDINGS },
+	{ "list-findings",	no_argument,		NULL,
+	    OPT_LIST_FINDINGS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };

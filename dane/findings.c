@@ -122,9 +122,9 @@ static const struct dane_finding_def table[] = {
 	    "certificate of the trust anchor.",
 	    "RFC 7672 §3.1.2; RFC 7671 §5.2.2" },
 	{ "key-alg-mismatch", C, "keys",
-	    "The server presents an RSA and an ECDSA certificate, and the "
-	    "TLSA RRset matches only one of them: senders that get the "
-	    "other key fail.",
+	    "The server presents an RSA and an ECDSA certificate (one "
+	    "handshake limited to each), and the TLSA RRset matches only one "
+	    "of them: senders that get the other key fail.",
 	    "Publish a TLSA record for every key the server can present.",
 	    "RFC 7671 §8; RFC 7672 §8.1; how-to: multiple certificates" },
 	{ "shared-key", W, "keys",
@@ -136,11 +136,13 @@ static const struct dane_finding_def table[] = {
 	    "how-to: one key per MX host" },
 	/* TLS. */
 	{ "tls-no-modern", C, "TLS",
-	    "An MX host accepts neither TLS 1.2 nor TLS 1.3.",
+	    "An MX host with TLSA records accepts neither TLS 1.2 nor TLS "
+	    "1.3, only TLS 1.0 or 1.1: senders that require TLS 1.2 defer.",
 	    "Enable TLS 1.2 and TLS 1.3 on the mail server.",
 	    "RFC 8996; RFC 7525 §3.1.1" },
 	{ "tls-legacy-accepted", I, "TLS",
-	    "An MX host still accepts TLS 1.0 or TLS 1.1.",
+	    "An MX host with TLSA records still accepts TLS 1.0 or TLS 1.1 "
+	    "(a handshake pinned to each is tried).",
 	    "Disable TLS 1.0 and 1.1 once your senders use TLS 1.2.",
 	    "RFC 8996" },
 	{ "starttls-missing", C, "STARTTLS",

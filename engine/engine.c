@@ -224,6 +224,7 @@ static void	host_cleanup(struct ehost *h);
 static void	alt_merge(struct ehost *h);
 static void	extra_probes_start(struct ehost *h, enum smtp_probe_mode mode);
 static void	extra_merge(struct ehost *h);
+static void	extra_next(struct ework *w, const struct report_addr *res);
 static void	on_txt(struct edom *dom, enum qkind kind,
 		    const struct dns_answer *ans);
 static void	on_fanout_soa(void *arg, struct dns_auth_result *res,
@@ -996,8 +997,8 @@ on_probe(void *arg, struct report_addr *res)
 {
 	struct ework *w = arg;
 
-	(void)res;
 	w->probe = NULL;
+	extra_next(w, res);
 	work_done(w);
 }
 
@@ -1103,8 +1104,8 @@ dom_finish(struct edom *dom)
 		    e->ntlsa);
 	}
 	for (i = 0; i < d->nmx && dom->hosts != NULL; i++) {
-		alt_merge(&dom->hosts[i]);
 		extra_merge(&dom->hosts[i]);
+		alt_merge(&dom->hosts[i]);
 	}
 	dane_findings_analyse(d, time(NULL));
 	if (dom->host_mode && d->nmx == 1) {
@@ -1526,8 +1527,9 @@ on_tlsa(struct ehost *h, const struct dns_answer *ans)
 		mx->tlsa_state = REPORT_TLSA_NONE;
 		if (ans->havedata) {
 			(void)dane_finding_add(h->dom->d, "tlsa-insecure",
-			    mx->host, "TLSA records at %s are not DNSSEC-signed; "
-			    "senders ignore them", mx->tlsa_owner);
+			    mx->host, "TLSA records at %s are not "
+			    "DNSSEC-signed; senders ignore them",
+			    mx->tlsa_owner);
 		}
 	}
 	host_probes_start(h);
@@ -1640,10 +1642,11 @@ on_tlsa_noqmin(struct ehost *h, const struct dns_answer *ans)
 		/* The records exist; minimising senders never see them. */
 		mx->tlsa_ttl = ans->ttl;
 		(void)dane_finding_add(h->dom->d, "tlsa-ent-nxdomain",
-		    mx->host, "the TLSA records at %s exist, but the zone answers "
-		    "NXDOMAIN for the empty non-terminal above them: resolvers "
-		    "with QNAME minimisation get a secure NXDOMAIN and senders "
-		    "using them skip DANE silently", mx->tlsa_owner);
+		    mx->host, "the TLSA records at %s exist, but the zone "
+		    "answers NXDOMAIN for the empty non-terminal above them: "
+		    "resolvers with QNAME minimisation get a secure NXDOMAIN "
+		    "and senders using them skip DANE silently",
+		    mx->tlsa_owner);
 	}
 	host_probes_start(h);
 }
@@ -2078,12 +2081,18 @@ host_probes_start(struct ehost *h)
 	}
 }
 
-/* extra_probes_start - the findings' handshakes: RSA, ECDSA, TLS 1.0/1.1 */
+/*
+ * extra_probes_start - room for the findings' handshakes. They start per
+ * address once its own probe is done (extra_next()), and only those that
+ * can tell something new: the key algorithm the server did not choose,
+ * TLS 1.1, and TLS 1.0 only when TLS 1.1 failed. Typically two more
+ * handshakes per address of a host with TLSA records.
+ */
 static void
 extra_probes_start(struct ehost *h, enum smtp_probe_mode mode)
 {
 	struct report_mx	*mx = h->mx;
-	size_t			 i, k;
+	size_t			 k;
 
 	if (mx->naddrs == 0) {
 		return;
@@ -2096,15 +2105,42 @@ extra_probes_start(struct ehost *h, enum smtp_probe_mode mode)
 		    mode != SMTP_PROBE_DANE) {
 			continue;
 		}
+		/* NULL without memory: that side check is left out. */
 		h->xaddrs[k] = mxd_calloc(mx->naddrs, sizeof(*h->xaddrs[k]));
-		if (h->xaddrs[k] == NULL) {
-			continue;	/* a side check: left out */
+	}
+}
+
+/* extra_next - after an address's probe, the next findings handshake */
+static void
+extra_next(struct ework *w, const struct report_addr *res)
+{
+	struct ehost	*h = w->h;
+	const char	*alg;
+
+	if (w->slot == PS_TLS11) {
+		if (!res->tls && h->xaddrs[PS_TLS10 - PS_RSA] != NULL) {
+			work_probe(w->dom, h, w->ai, SMTP_PROBE_OPPORTUNISTIC,
+			    PS_TLS10);
 		}
-		for (i = 0; i < mx->naddrs; i++) {
-			work_probe(h->dom, h, i, slot == PS_RSA ||
-			    slot == PS_ECDSA ? SMTP_PROBE_DANE :
-			    SMTP_PROBE_OPPORTUNISTIC, slot);
-		}
+		return;
+	}
+	if (w->slot != PS_MAIN) {
+		return;
+	}
+	if (h->xaddrs[PS_TLS11 - PS_RSA] != NULL) {
+		work_probe(w->dom, h, w->ai, SMTP_PROBE_OPPORTUNISTIC,
+		    PS_TLS11);
+	}
+	if (w->mode != SMTP_PROBE_DANE || !res->tls || res->nchain == 0) {
+		return;
+	}
+	/* The other key algorithm than the one the server chose. */
+	alg = res->chain[0].key_alg;
+	if (strcmp(alg, "EC") == 0 && h->xaddrs[PS_RSA - PS_RSA] != NULL) {
+		work_probe(w->dom, h, w->ai, SMTP_PROBE_DANE, PS_RSA);
+	} else if ((strcmp(alg, "RSA") == 0 || strcmp(alg, "RSA-PSS") == 0) &&
+	    h->xaddrs[PS_ECDSA - PS_RSA] != NULL) {
+		work_probe(w->dom, h, w->ai, SMTP_PROBE_DANE, PS_ECDSA);
 	}
 }
 
@@ -2119,6 +2155,17 @@ extra_merge(struct ehost *h)
 		struct report_addr		*a = &mx->addrs[i];
 		const struct report_addr	*x;
 
+		/* The address's own handshake counts for the key the
+		 * server chose (before alt_merge() may change its verdict). */
+		if (h->xaddrs[PS_RSA - PS_RSA] != NULL && a->tls &&
+		    a->nchain > 0) {
+			if (strcmp(a->chain[0].key_alg, "EC") == 0) {
+				a->ecdsa_dane = a->dane;
+			} else if (strncmp(a->chain[0].key_alg, "RSA", 3) ==
+			    0) {
+				a->rsa_dane = a->dane;
+			}
+		}
 		x = h->xaddrs[PS_RSA - PS_RSA] != NULL ?
 		    &h->xaddrs[PS_RSA - PS_RSA][i] : NULL;
 		if (x != NULL && x->tls) {

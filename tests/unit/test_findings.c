@@ -165,8 +165,8 @@ test_rollover_scheme_names(void **state)
 	rr(&d->mx[2], "2 1 1", 'b', 64);
 	rr(&d->mx[3], "3 0 1", 'a', 64);		/* other */
 	rr(&d->mx[3], "3 0 1", 'b', 64);
-	rr(&d->mx[4], "3 1 1", 'a', 64);		/* PKIX does not count */
-	rr(&d->mx[4], "1 1 1", 'b', 64);
+	rr(&d->mx[4], "3 1 1", 'a', 64);
+	rr(&d->mx[4], "1 1 1", 'b', 64);	/* (PKIX: not usable) */
 	rr(&d->mx[5], "3 1 1", 'a', 64);		/* bad length neither */
 	rr(&d->mx[5], "3 1 1", 'b', 62);
 	assert_int_equal(scheme_of(&d->mx[0]), DANE_ROLL_NONE);
