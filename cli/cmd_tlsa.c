@@ -107,6 +107,7 @@ static int	list_json(struct run *r, json_t *arr, const struct tlsa_src *f);
 static int	list_text(struct run *r, const struct tlsa_src *f);
 static int	issued_by(const struct tlsa_src *f, size_t i, long *by);
 static int	emit_json(struct run *r, json_t *root);
+static int	finish_json(struct run *r, json_t *arr, int rc);
 static int	fail(struct run *r, int rc);
 static void	run_free(struct run *r);
 static const char *shown(const char *s, char *buf, size_t bufsz);
@@ -710,6 +711,20 @@ emit_json(struct run *r, json_t *root)
 	return 0;
 }
 
+/* finish_json - print the JSON array (if any) unless an error came first */
+static int
+finish_json(struct run *r, json_t *arr, int rc)
+{
+	if (arr == NULL) {
+		return rc;
+	}
+	if (rc != 0) {
+		json_decref(arr);
+		return rc;
+	}
+	return emit_json(r, arr);
+}
+
 /* render_records - zone-file lines or RDATA, or JSON, per host */
 static int
 render_records(struct run *r)
@@ -787,14 +802,7 @@ render_records(struct run *r)
 			}
 		}
 	}
-	if (arr != NULL) {
-		if (rc != 0) {
-			json_decref(arr);
-			return rc;
-		}
-		return emit_json(r, arr);
-	}
-	return rc;
+	return finish_json(r, arr, rc);
 }
 
 /* issued_by - index of the certificate of f that issues certificate i */
@@ -965,14 +973,7 @@ render_list(struct run *r)
 			}
 		}
 	}
-	if (arr != NULL) {
-		if (rc != 0) {
-			json_decref(arr);
-			return rc;
-		}
-		return emit_json(r, arr);
-	}
-	return rc;
+	return finish_json(r, arr, rc);
 }
 
 /* ------------------------------------------------------------------ */

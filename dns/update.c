@@ -62,6 +62,7 @@ static int	copy_tok(const struct lexer *lx, char *out, size_t outsz);
 static ldns_rr	*tlsa_to_ldns(const ldns_rdf *owner,
 		    const struct tlsa_rr *t, uint32_t ttl, ldns_rr_class cls);
 static ldns_rr	*empty_rr(const ldns_rdf *owner, ldns_rr_class cls);
+static int	list_push(ldns_rr_list *l, ldns_rr *rr);
 static int	set_has(const struct tlsa_rr *set, size_t n,
 		    const struct tlsa_rr *rr);
 static int	sets_equal(const struct tlsa_rr *a, size_t na,
@@ -663,6 +664,18 @@ read_rrset(const struct dns_publish_req *req, struct tlsa_rr **set,
 	return 0;
 }
 
+
+/* list_push - append rr to l; rr (which may be NULL) is freed on failure */
+static int
+list_push(ldns_rr_list *l, ldns_rr *rr)
+{
+	if (rr == NULL || !ldns_rr_list_push_rr(l, rr)) {
+		ldns_rr_free(rr);
+		return 0;
+	}
+	return 1;
+}
+
 /* send_update - build, sign, send, and judge the reply */
 static int
 send_update(const struct dns_publish_req *req, const struct tlsa_rr *cur,
@@ -673,7 +686,7 @@ send_update(const struct dns_publish_req *req, const struct tlsa_rr *cur,
 	ldns_rdf	*zone = NULL, *owner = NULL, *mac = NULL;
 	ldns_rr_list	*pre = NULL, *upd = NULL;
 	ldns_pkt	*pkt = NULL, *reply = NULL;
-	ldns_rr		*rr, *tsig;
+	ldns_rr		*tsig;
 	uint8_t		*wire = NULL, *rwire = NULL;
 	size_t		 wlen = 0, rlen = 0, i;
 	uint16_t	 id;
@@ -692,37 +705,30 @@ send_update(const struct dns_publish_req *req, const struct tlsa_rr *cur,
 	}
 	/* Prerequisite: exactly the RRset we read (RFC 2136 §2.4.2). */
 	if (ncur == 0) {
-		rr = empty_rr(owner, LDNS_RR_CLASS_NONE);
-		if (rr == NULL || !ldns_rr_list_push_rr(pre, rr)) {
-			ldns_rr_free(rr);
+		if (!list_push(pre, empty_rr(owner, LDNS_RR_CLASS_NONE))) {
 			goto nomem;
 		}
 	}
 	for (i = 0; i < ncur; i++) {
-		rr = tlsa_to_ldns(owner, &cur[i], 0, LDNS_RR_CLASS_IN);
-		if (rr == NULL || !ldns_rr_list_push_rr(pre, rr)) {
-			ldns_rr_free(rr);
+		if (!list_push(pre, tlsa_to_ldns(owner, &cur[i], 0,
+		    LDNS_RR_CLASS_IN))) {
 			goto nomem;
 		}
 	}
 	if (delete_all) {
-		rr = empty_rr(owner, LDNS_RR_CLASS_ANY);
-		if (rr == NULL || !ldns_rr_list_push_rr(upd, rr)) {
-			ldns_rr_free(rr);
+		if (!list_push(upd, empty_rr(owner, LDNS_RR_CLASS_ANY))) {
 			goto nomem;
 		}
 	}
 	for (i = 0; i < ndel; i++) {
-		rr = tlsa_to_ldns(owner, &del[i], 0, LDNS_RR_CLASS_NONE);
-		if (rr == NULL || !ldns_rr_list_push_rr(upd, rr)) {
-			ldns_rr_free(rr);
+		if (!list_push(upd, tlsa_to_ldns(owner, &del[i], 0,
+		    LDNS_RR_CLASS_NONE))) {
 			goto nomem;
 		}
 	}
 	for (i = 0; i < nadd; i++) {
-		rr = tlsa_to_ldns(owner, &add[i], ttl, LDNS_RR_CLASS_IN);
-		if (rr == NULL || !ldns_rr_list_push_rr(upd, rr)) {
-			ldns_rr_free(rr);
+		if (!list_push(upd, tlsa_to_ldns(owner, &add[i], ttl,
+		    LDNS_RR_CLASS_IN))) {
 			goto nomem;
 		}
 	}
