@@ -53,10 +53,13 @@ dane_ctx_new(int legacy, struct mxd_err *err)
 		(void)mxd_err_ssl(err, MXD_ECRYPTO, "cipher list");
 		goto fail;
 	}
-	if (legacy) {
-		/* OpenSSL 3 refuses TLS < 1.2 above level 0 (RFC 8996). */
-		SSL_CTX_set_security_level(ctx, 0);
-	}
+	/*
+	 * OpenSSL 3 refuses TLS < 1.2 above level 0 (RFC 8996). Otherwise
+	 * level 1, not the system's (2 on Debian): a DANE sender like
+	 * Postfix (level 0) authenticates a 1024-bit RSA key that matches,
+	 * and finding cert-rsa-small says who refuses it.
+	 */
+	SSL_CTX_set_security_level(ctx, legacy ? 0 : 1);
 	if (SSL_CTX_set_min_proto_version(ctx, legacy ? TLS1_VERSION :
 	    TLS1_2_VERSION) != 1 || SSL_CTX_dane_enable(ctx) <= 0) {
 		(void)mxd_err_ssl(err, MXD_ECRYPTO, "TLS context set-up");
@@ -413,6 +416,13 @@ dane_ssl_verdict(SSL *ssl, const struct tlsa_rr *tlsa, size_t ntlsa,
 		    "%s (certificate at depth %zu, %.80s)",
 		    X509_verify_cert_error_string(verr), i,
 		    i < out->nchain ? out->chain[i].subject : "?");
+		return;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+		(void)snprintf(out->error, sizeof(out->error), "the leaf's "
+		    "%d-bit %s key is too weak for any sender: refused before "
+		    "matching (TLSA %s)", out->nchain > 0 ?
+		    out->chain[0].key_bits : 0, out->nchain > 0 ?
+		    out->chain[0].key_alg : "?", recs);
 		return;
 	case X509_V_OK:
 		(void)snprintf(out->error, sizeof(out->error), "no DANE "

@@ -330,4 +330,37 @@ oracle ta-expired "$C/expired-int.pem" "$C/expired.key" "2 1 1 $INT" fail
 oracle ta-no-issuer "$C/rsa-leaf.pem" "$C/rsa.key" "2 1 1 $INT" fail
 oracle ta-wrong-name "$C/other-int.pem" "$C/other.key" "2 1 1 $INT" fail
 
+# --- small RSA keys: security level 1, as s_client -auth_level 1 ------------
+# A 1024-bit key that matches passes (Postfix, at level 0, agrees); a
+# 768-bit one fails before matching, and the reason names its size.
+for bits in 1024 768; do
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:$bits \
+	    -out "$T/rsa$bits.key" 2>/dev/null &&
+	    openssl req -x509 -new -key "$T/rsa$bits.key" -subj /CN=mx.test \
+	    -days 30 -out "$T/rsa$bits.pem" 2>/dev/null ||
+	    not_ok "make a $bits-bit RSA certificate"
+	server "rsa$bits" --cert "$T/rsa$bits.pem" --key "$T/rsa$bits.key" \
+	    --security-level 0
+	rec="3 1 1 $(spki "$T/rsa$bits.pem")"
+	probe 127.0.0.1 "$P" mx.test "$rec"
+	t_grep "RSA $bits: the chain says so" "^cert 0 key RSA $bits\$" "$OUT"
+	echo QUIT | timeout 10 openssl s_client -starttls smtp -brief \
+	    -connect "127.0.0.1:$P" -servername mx.test -auth_level 1 \
+	    -dane_tlsa_domain mx.test -dane_ee_no_namechecks \
+	    -dane_tlsa_rrdata "$rec" > "$T/oracle.out" 2>&1
+	want=fail
+	grep -q '^Verification: OK' "$T/oracle.out" && want=pass
+	t_eq "RSA $bits: probe and s_client -auth_level 1 agree ($want)" \
+	    "$(field dane)" "$want"
+	t_eq "RSA $bits: the expected verdict" "$want" \
+	    "$([ "$bits" -ge 1024 ] && echo pass || echo fail)"
+	srv_stop "$SRV_PID"
+done
+expect "RSA 768" fail "the leaf's 768-bit RSA key is too weak"
+t_eq "RSA 768: X509_V_ERR_EE_KEY_TOO_SMALL" "$(field verify_error)" 66
+t_cmd "labsmtpd: a security level out of range" 64 "$BUILD/tools/labsmtpd" \
+    --listen 127.0.0.1:1 --security-level 6
+t_cmd "labsmtpd: a security level that is no number" 64 \
+    "$BUILD/tools/labsmtpd" --listen 127.0.0.1:1 --security-level x
+
 t_done

@@ -35,6 +35,9 @@
  *            --tls-min V --tls-max V   V is 1.0, 1.1, 1.2 or 1.3 (default
  *                                   1.2 to 1.3); below 1.2 the OpenSSL
  *                                   security level is set to 0
+ *            --security-level N    OpenSSL security level 0-5 (default:
+ *                                   the system's); 0 loads the RSA keys
+ *                                   under 2048 bits that OpenSSL 3 refuses
  *            --pidfile FILE        written once every listener is bound:
  *                                   its existence means "ready"
  *            --log FILE            append a log there (default stderr)
@@ -153,7 +156,8 @@ static void	usage(FILE *);
 static int	parse_listen(const char *, struct sockaddr_storage *,
 		    int *);
 static int	parse_tls_version(const char *);
-static SSL_CTX	*tls_ctx_new(const char **, const char **, int, int, int);
+static SSL_CTX	*tls_ctx_new(const char **, const char **, int, int, int,
+		    int);
 static void	accept_cb(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 static void	conn_free(struct conn *);
@@ -213,7 +217,7 @@ usage(FILE *fp)
 	    "                [--hostname NAME] [--mode MODE] [--delay-ms N]\n"
 	    "                [--tls-min 1.0|1.1|1.2|1.3] [--tls-max ...]\n"
 	    "                [--pidfile FILE] [--log FILE] [--max-conns N]\n"
-	    "                [--idle-timeout SECONDS]\n"
+	    "                [--idle-timeout SECONDS] [--security-level N]\n"
 	    "modes: good no-starttls starttls-refused handshake-fail\n"
 	    "       handshake-stall slow garbage endless-multiline long-line\n"
 	    "       silent\n"
@@ -297,7 +301,8 @@ parse_tls_version(const char *s)
 
 /* tls_ctx_new - one server context holding every certificate chain */
 static SSL_CTX *
-tls_ctx_new(const char **certs, const char **keys, int n, int vmin, int vmax)
+tls_ctx_new(const char **certs, const char **keys, int n, int vmin, int vmax,
+    int seclevel)
 {
 	SSL_CTX	*ctx;
 	int	 i;
@@ -309,6 +314,8 @@ tls_ctx_new(const char **certs, const char **keys, int n, int vmin, int vmax)
 	/* OpenSSL 3 refuses TLS 1.0/1.1 (SHA-1 signatures) above level 0. */
 	if (vmin < TLS1_2_VERSION) {
 		SSL_CTX_set_security_level(ctx, 0);
+	} else if (seclevel >= 0) {
+		SSL_CTX_set_security_level(ctx, seclevel);
 	}
 	if (SSL_CTX_set_min_proto_version(ctx, vmin) != 1 ||
 	    SSL_CTX_set_max_proto_version(ctx, vmax) != 1) {
@@ -1008,6 +1015,7 @@ main(int argc, char **argv)
 		{ "log", required_argument, NULL, 'L' },
 		{ "max-conns", required_argument, NULL, 'M' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "security-level", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1020,6 +1028,7 @@ main(int argc, char **argv)
 	struct event		*sigterm = NULL, *sigint = NULL;
 	int			 nlisten = 0, ncert = 0, nkey = 0;
 	int			 vmin = TLS1_2_VERSION, vmax = TLS1_3_VERSION;
+	int			 seclevel = -1;
 	int			 ch, i, rc = EX_SOFTWARE;
 	unsigned long		 v;
 	char			*end;
@@ -1115,6 +1124,15 @@ main(int argc, char **argv)
 				vmax = i;
 			}
 			break;
+		case 'S':
+			if (optarg[0] < '0' || optarg[0] > '5' ||
+			    optarg[1] != '\0') {
+				(void)fprintf(stderr, "labsmtpd: the security "
+				    "level is 0 to 5\n");
+				return EX_USAGE;
+			}
+			seclevel = optarg[0] - '0';
+			break;
 		case 'p':
 			pidfile = optarg;
 			break;
@@ -1145,7 +1163,8 @@ main(int argc, char **argv)
 	}
 	(void)signal(SIGPIPE, SIG_IGN);
 	if (ncert > 0) {
-		srv.ssl_ctx = tls_ctx_new(certs, keys, ncert, vmin, vmax);
+		srv.ssl_ctx = tls_ctx_new(certs, keys, ncert, vmin, vmax,
+		    seclevel);
 		if (srv.ssl_ctx == NULL) {
 			rc = EX_NOINPUT;
 			goto out;
