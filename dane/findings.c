@@ -198,14 +198,18 @@ static const struct dane_finding_def table[] = {
 	    "MX records could not be parsed and were ignored.",
 	    "Correct the MX records.",
 	    "RFC 1035 §3.3.9" },
-	{ "null-mx-mixed", W, "DNS",
-	    "A null MX stands next to other MX records.",
-	    "A null MX must be the only MX record.",
+	{ "null-mx-mixed", C, "DNS",
+	    "A null MX stands next to other MX records: Postfix then "
+	    "bounces all mail for the domain (\"does not accept mail\"), "
+	    "other senders skip the null MX and use the other hosts.",
+	    "A null MX must be the only MX record: remove it if the domain "
+	    "receives mail, or the other MX records if it does not.",
 	    "RFC 7505 §3" },
 	{ "mx-too-many", I, "DNS",
-	    "The domain has more MX hosts than are checked.",
-	    "Nothing required.",
-	    "" },
+	    "The domain has more MX hosts than are checked (16, by "
+	    "preference); senders also give up after a few hosts.",
+	    "Nothing required; a handful of MX hosts is enough.",
+	    "RFC 5321 §5.1" },
 	/* DNSSEC. */
 	{ "dnssec-domain-unsigned", W, "DNSSEC",
 	    "The MX records of the domain are not DNSSEC-signed: DANE "
@@ -260,9 +264,13 @@ static const struct dane_finding_def table[] = {
 	    "publish the new key's record first.",
 	    "RFC 7672 §3.1.1" },
 	{ "cert-rsa-small", W, "certificates",
-	    "A certificate of the chain has an RSA key under 2048 bits.",
-	    "Use an RSA key of at least 2048 bits, or ECDSA P-256.",
-	    "RFC 7672 §8.1; how-to: key sizes" },
+	    "A certificate of the chain has an RSA key under 2048 bits: "
+	    "senders that keep OpenSSL's security level 2 (the default on "
+	    "Debian and Ubuntu) refuse it and defer mail, even when the "
+	    "TLSA records match; Postfix (level 0) accepts it.",
+	    "Use an RSA key of at least 2048 bits, or ECDSA P-256, and "
+	    "publish its TLSA record before deploying it.",
+	    "how-to: RSA 2048-bit or ECDSA P-256 keys" },
 	/* Coexistence. */
 	{ "mta-sts-present", I, "coexistence",
 	    "The domain publishes an MTA-STS record (_mta-sts TXT).",
@@ -842,8 +850,10 @@ host_certs(struct report_domain *d, const struct report_mx *mx, time_t now)
 			    c->key_bits > 0 && c->key_bits < RSA_MIN_BITS) {
 				(void)dane_finding_add(d, "cert-rsa-small",
 				    mx->host, "%s presents a certificate "
-				    "with a %d-bit RSA key (%.120s)",
-				    a->address, c->key_bits, c->subject);
+				    "with a %d-bit RSA key (%.120s): "
+				    "senders at OpenSSL security level 2 "
+				    "refuse it", a->address, c->key_bits,
+				    c->subject);
 			}
 			if (c->not_after == 0) {
 				continue;

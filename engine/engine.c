@@ -1093,9 +1093,9 @@ dom_finish(struct edom *dom)
 	    ntlsa > 0 && e->ntlsa == 0) {
 		(void)dane_finding_add(d, "insecure-mx-with-tlsa", NULL,
 		    "the MX RRset of %s is not DNSSEC-signed, so DANE does "
-		    "not apply to this domain; %zu of its MX hosts publish "
-		    "TLSA records (Postfix's default policy still uses them)",
-		    d->domain, ntlsa);
+		    "not apply to this domain, although MX hosts publish TLSA "
+		    "records (%zu of %zu; Postfix's default policy still uses "
+		    "them)", d->domain, ntlsa, d->nmx);
 	}
 	if (e->ntlsa > 0) {
 		(void)dane_finding_add(d, "tlsa-from-command-line", NULL,
@@ -1261,8 +1261,9 @@ on_mx(struct edom *dom, const struct dns_answer *ans)
 	}
 	if (dots > 0) {
 		(void)dane_finding_add(d, "null-mx-mixed", NULL, "%s has a "
-		    "null MX next to other MX records; senders use the others",
-		    d->domain);
+		    "null MX next to %zu other MX record%s: Postfix bounces "
+		    "its mail, other senders use the other hosts", d->domain,
+		    n, n == 1 ? "" : "s");
 	}
 	if (n == 0) {
 		copy_str(d->error, sizeof(d->error), "no usable MX record");
@@ -1527,9 +1528,11 @@ on_tlsa(struct ehost *h, const struct dns_answer *ans)
 		mx->tlsa_state = REPORT_TLSA_NONE;
 		if (ans->havedata) {
 			(void)dane_finding_add(h->dom->d, "tlsa-insecure",
-			    mx->host, "TLSA records at %s are not "
-			    "DNSSEC-signed; senders ignore them",
-			    mx->tlsa_owner);
+			    mx->host, "the TLSA records of %s%s%s%s are "
+			    "not DNSSEC-signed: senders ignore them",
+			    mx->tlsa_owner, ans->canonname[0] != '\0' ?
+			    ", a CNAME to " : "", ans->canonname,
+			    ans->canonname[0] != '\0' ? "," : "");
 		}
 	}
 	host_probes_start(h);

@@ -56,15 +56,15 @@ cert-ta-expiring	ta-expiring.test
 cert-ee-expiry	dane-ee-expired.test
 mta-sts-present	coexist.test
 tls-rpt-present	coexist.test
+cert-rsa-small	rsa-small.test
+null-mx-mixed	null-mx-mixed.test
+mx-too-many	mx-too-many.test
+insecure-mx-with-tlsa	insecure-mx.test
+tlsa-insecure	tlsa-insecure.test
 "
 # Codes without a lab scenario of their own, and why.
 untriggered="
-cert-rsa-small	OpenSSL's default security level refuses RSA keys under 2048 bits on both ends; tests/unit/test_findings.c
-mx-malformed	the lab's signers refuse malformed MX records
-null-mx-mixed	no lab zone mixes a null MX with others
-mx-too-many	no lab zone has more than 16 MX hosts
-insecure-mx-with-tlsa	the lab's unsigned MX hosts are in unsigned zones (no TLSA lookup); tests/cli/report_golden.sh
-tlsa-insecure	TLSA is only looked up for hosts with secure addresses
+mx-malformed	NSD refuses to load an MX record whose data does not parse, and Knot loads it but answers SERVFAIL for the RRset; tests/unit/test_dns.c
 tlsa-from-command-line	--tlsa, below and in check_options.sh
 "
 
@@ -128,6 +128,34 @@ t_eq "a host finding names its MX host" "$(jq -r \
     'select(.domain=="wrong-digest.test") | .findings[] |
     select(.code=="tlsa-group-mismatch") | .host' "$T/all.json")" \
     "mx1.wrong-digest.test"
+
+# What the new scenarios' findings say, beyond their codes.
+finding() {	# DOMAIN CODE FIELD
+	jq -r --arg d "$1" --arg c "$2" 'select(.domain == $d) |
+	    .findings[] | select(.code == $c) | .'"$3" "$T/all.json" |
+	    head -n 1
+}
+finding rsa-small.test cert-rsa-small message > "$T/rsa-small.msg"
+t_grep "cert-rsa-small names the address and the key size" \
+    '^127\.0\.10\.60 presents a certificate with a 1024-bit RSA key' \
+    "$T/rsa-small.msg"
+t_eq "rsa-small.test: the matching 1024-bit key authenticates (level 1)" \
+    "$(jq -r 'select(.domain=="rsa-small.test") | .mx[0].addresses[0] |
+    "\(.dane) \(.chain[0].key_alg) \(.chain[0].key_bits)"' "$T/all.json")" \
+    "pass RSA 1024"
+t_eq "null-mx-mixed is critical (Postfix bounces)" \
+    "$(finding null-mx-mixed.test null-mx-mixed severity)" critical
+t_eq "mx-too-many.test: 16 of its 17 MX hosts are checked" \
+    "$(jq -r 'select(.domain=="mx-too-many.test") | [(.mx | length),
+    (.mx | map(.host) | index("mx17.mx-too-many.test"))] |
+    map(tostring) | join(" ")' "$T/all.json")" "16 null"
+finding tlsa-insecure.test tlsa-insecure message > "$T/tlsa-insecure.msg"
+t_grep "tlsa-insecure names the CNAME target" \
+    'a CNAME to 3\.1\.1\._dane\.tlsa-target\.test,' \
+    "$T/tlsa-insecure.msg"
+t_eq "insecure-mx.test: the host's records still match (RFC 7672 §2.2.1)" \
+    "$(jq -r 'select(.domain=="insecure-mx.test") |
+    "\(.dane) \(.mx[0].addresses[0].dane)"' "$T/all.json")" "none pass"
 
 # The rollover scheme of each host (internet.nl's names).
 scheme() {

@@ -204,7 +204,13 @@ while IFS=$'\t' read -r name domain setup dane addrs decision rfc dns ptf \
 		fi
 		fam=ipv4
 		case "$ad" in *:*) fam=ipv6 ;; esac
-		ptf_start "$name.$i" -a "$fam" "[$host]"
+		case "$want" in
+		trusted | nullmx)
+			# What it makes of the MX RRset: ask for the domain.
+			ptf_start "$name.$i" -a "$fam" "$domain" ;;
+		*)
+			ptf_start "$name.$i" -a "$fam" "[$host]" ;;
+		esac
 		printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$name.$i" "$host" "$ad" \
 		    "$want" >> "$jobs_list"
 	done
@@ -245,6 +251,12 @@ while IFS=$'\t' read -r name tag host ad want; do
 	*:none)
 		grep -Eq "Untrusted TLS connection established to $hp" "$out" &&
 		    ! grep -q 'TLSA' "$out" && okay=1 ;;
+	*:trusted)
+		grep -Eq "Trusted TLS connection established to $hp" "$out" &&
+		    okay=1 ;;
+	*:nullmx)
+		grep -q 'does not accept mail (nullMX)' "$out" &&
+		    ! grep -q 'TLS connection established' "$out" && okay=1 ;;
 	*:unusable)
 		grep -Eq "(Untrusted|Anonymous) TLS connection established to $hp" \
 		    "$out" && grep -Eq '(unusable|unsupported) TLSA' "$out" &&
