@@ -61,10 +61,10 @@ null-mx-mixed	null-mx-mixed.test
 mx-too-many	mx-too-many.test
 insecure-mx-with-tlsa	insecure-mx.test
 tlsa-insecure	tlsa-insecure.test
+mx-malformed	mx-malformed.test
 "
 # Codes without a lab scenario of their own, and why.
 untriggered="
-mx-malformed	NSD refuses to load an MX record whose data does not parse, and Knot loads it but answers SERVFAIL for the RRset; tests/unit/test_dns.c
 tlsa-from-command-line	--tlsa, below and in check_options.sh
 "
 
