@@ -231,7 +231,7 @@ parse(int argc, char **argv, struct roll_opts *o)
 	}
 	o->verb = argv[optind];
 	if (optind + 1 != argc) {
-		return cli_usage(CMD, "unexpected argument '%.40s'",
+		return cli_usage(CMD, "unexpected argument '%.200s'",
 		    argv[optind + 1]);
 	}
 	if (o->dns.resolver != NULL && o->dns.recursive) {
