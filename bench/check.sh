@@ -18,6 +18,8 @@ timeout_s=${MXD_BENCH_TIMEOUT:-3}
 [ -f "$var/lab.env" ] || { echo "bench: the lab is not up" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$var/lab.env"
+"$top/lab/exec" true 2>/dev/null ||
+    { echo "bench: the lab is not up (lab/up)" >&2; exit 1; }
 cat=$top/lab/scenarios.tsv
 col=$(grep -v '^#' "$cat" | head -n 1 | tr '\t' '\n' | grep -n -i -x domain |
     cut -d: -f1)
@@ -51,6 +53,11 @@ fi
 t1=$(now)
 d_mx=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 lines=$(wc -l < "$scratch/mxdane.json")
+if [ "$lines" -ne "$total" ]; then
+	echo "bench: mxdane gave $lines reports for $total checks:" \
+	    "$(head -n 1 "$scratch/mxdane.err")" >&2
+	exit 1
+fi
 echo "mxdane check, one invocation:     $(rate "$total" "$t0" "$t1"), $lines reports"
 if [ -f "$scratch/rss" ]; then
 	rss=$(tail -n 1 "$scratch/rss")

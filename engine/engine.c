@@ -2076,20 +2076,26 @@ host_probes_start(struct ehost *h)
 		mode = SMTP_PROBE_OPPORTUNISTIC;
 		break;
 	}
-	for (i = 0; i < mx->naddrs; i++) {
-		work_probe(h->dom, h, i, mode, PS_MAIN);
-	}
 	if (mode != SMTP_PROBE_OPPORTUNISTIC) {
 		extra_probes_start(h, mode);
+	}
+	for (i = 0; i < mx->naddrs; i++) {
+		work_probe(h->dom, h, i, mode, PS_MAIN);
+		/* TLS 1.1 needs nothing from the main probe: alongside it. */
+		if (h->xaddrs[PS_TLS11 - PS_RSA] != NULL) {
+			work_probe(h->dom, h, i, SMTP_PROBE_OPPORTUNISTIC,
+			    PS_TLS11);
+		}
 	}
 }
 
 /*
- * extra_probes_start - room for the findings' handshakes. They start per
- * address once its own probe is done (extra_next()), and only those that
- * can tell something new: the key algorithm the server did not choose,
- * TLS 1.1, and TLS 1.0 only when TLS 1.1 failed. Typically two more
- * handshakes per address of a host with TLSA records.
+ * extra_probes_start - room for the findings' handshakes, only those that
+ * can tell something new: TLS 1.1 (alongside the address's own probe),
+ * TLS 1.0 only when TLS 1.1 failed, and the key algorithm the server did
+ * not choose (once its own probe has shown which: extra_next()). At most
+ * two connections to an address at a time; typically two more handshakes
+ * per address of a host with TLSA records.
  */
 static void
 extra_probes_start(struct ehost *h, enum smtp_probe_mode mode)
@@ -2129,10 +2135,6 @@ extra_next(struct ework *w, const struct report_addr *res)
 	}
 	if (w->slot != PS_MAIN) {
 		return;
-	}
-	if (h->xaddrs[PS_TLS11 - PS_RSA] != NULL) {
-		work_probe(w->dom, h, w->ai, SMTP_PROBE_OPPORTUNISTIC,
-		    PS_TLS11);
 	}
 	if (w->mode != SMTP_PROBE_DANE || !res->tls || res->nchain == 0) {
 		return;
