@@ -747,21 +747,17 @@ look_host(struct gate *g, const struct roll_dns_opts *o, const char *host,
 	 * GO on the servers it happened to find.
 	 */
 	for (i = 0; i < nns; i++) {
-		int failed = 0;
-
 		for (fam = 0; fam < 2; fam++) {
 			memset(&addr, 0, sizeof(addr));
 			if (resolve(g, nsname[i], fam == 0 ? DNS_T_A :
 			    DNS_T_AAAA, &addr) != 0 ||
 			    addr.sec == DNS_SEC_INDETERMINATE ||
 			    addr.sec == DNS_SEC_BOGUS) {
-				/* One entry per nameserver: the first. */
-				if (!failed) {
-					addr_failed(lk, nsname[i], fam, &addr);
-				}
-				failed = 1;
+				/* Not checked, whatever the other family
+				 * says: one entry, and no more waiting. */
+				addr_failed(lk, nsname[i], fam, &addr);
 				dns_answer_clear(&addr);
-				continue;
+				break;
 			}
 			for (k = 0; k < addr.nrr; k++) {
 				if (addr.rr[k].len != (fam == 0 ? 4u : 16u) ||
