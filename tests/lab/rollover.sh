@@ -506,6 +506,13 @@ t_grep "gate: the other servers are still asked" \
 t_grep "gate: do not deploy" "^UNKNOWN: do not deploy" "$OUT"
 t_grep "gate: a timeout breaks the continuous wait" \
     "^host $HOST 0 [0-9]+\$" "$T/state"
+# A host whose zone cannot be looked up at all (under dead.roll.test):
+# a lookup that timed out says nothing of the zone, UNKNOWN, not CRITICAL.
+t_run "$X" "$MXDANE" rollover gate --host mail.dead.roll.test "${DNSOPT[@]}" \
+    --timeout 2 --cert "$T/c.chain" --state "$T/state.dead"
+t_eq "gate for a host whose zone lookup fails: UNKNOWN (3)" "$STATUS" 3
+t_grep "gate: says the zone could not be looked up" \
+    "^mail.dead.roll.test: UNKNOWN: the zone of .* \\(indeterminate" "$OUT"
 kill "$hole_pid" 2>/dev/null
 wait "$hole_pid" 2>/dev/null
 hole_pid=""
