@@ -630,7 +630,11 @@ do_gate(const struct roll_opts *o)
 		struct roll_look *lk = &look[i];
 		int hs = CLI_OK;
 
-		if (lk->fatal) {
+		if (lk->fatal && lk->unknown) {
+			/* A lookup that failed says nothing of the zone. */
+			(void)printf("%s: UNKNOWN: %s\n", lk->host, lk->why);
+			hs = CLI_UNKNOWN;
+		} else if (lk->fatal) {
 			(void)printf("%s: CRITICAL: %s\n", lk->host, lk->why);
 			hs = CLI_CRITICAL;
 		}

@@ -72,6 +72,8 @@ static void	look_host(struct gate *g, const struct roll_dns_opts *o,
 		    const char *host, unsigned port,
 		    const struct tlsa_rr *want, size_t nwant,
 		    struct roll_look *lk);
+static void	addr_failed(struct roll_look *lk, const char *nsname,
+		    int fam, const struct dns_answer *a);
 static void	judge(const struct roll_dns_opts *o,
 		    const struct dns_auth_answer *a, const char *zone,
 		    const struct dns_auth_rdata *keys, size_t nkeys,
@@ -655,6 +657,26 @@ judge(const struct roll_dns_opts *o, const struct dns_auth_answer *a,
 	}
 }
 
+/* addr_failed - a nameserver's address lookup failed: a server entry */
+static void
+addr_failed(struct roll_look *lk, const char *nsname, int fam,
+    const struct dns_answer *a)
+{
+	struct roll_srv	*s;
+
+	if (lk->nsrv >= ROLL_SRV_MAX) {
+		return;
+	}
+	s = &lk->srv[lk->nsrv++];
+	memset(s, 0, sizeof(*s));
+	(void)snprintf(s->server, sizeof(s->server), "%.250s (address "
+	    "unknown)", nsname);
+	s->state = a->timed_out ? ROLL_SRV_TIMEOUT : ROLL_SRV_ERROR;
+	(void)snprintf(s->why, sizeof(s->why), "its %s lookup failed: %s%s"
+	    "%.200s", fam == 0 ? "A" : "AAAA", dns_sec_str(a->sec),
+	    a->why[0] != '\0' ? ": " : "", a->why);
+}
+
 /* look_host - the zone, its servers and their copies for one host */
 static void
 look_host(struct gate *g, const struct roll_dns_opts *o, const char *host,
@@ -683,6 +705,7 @@ look_host(struct gate *g, const struct roll_dns_opts *o, const char *host,
 	if (resolve(g, lk->owner, DNS_T_SOA, &soa) != 0 ||
 	    soa.zone[0] == '\0' || soa.sec != DNS_SEC_SECURE) {
 		lk->fatal = 1;
+		lk->unknown = soa.sec == DNS_SEC_INDETERMINATE;
 		(void)snprintf(lk->why, sizeof(lk->why), "the zone of %.100s "
 		    "is not known securely (%s%s%.100s)", lk->owner,
 		    dns_sec_str(soa.sec), soa.why[0] != '\0' ? ": " : "",
@@ -693,6 +716,7 @@ look_host(struct gate *g, const struct roll_dns_opts *o, const char *host,
 	if (resolve(g, lk->zone, DNS_T_DNSKEY, &keys) != 0 ||
 	    keys.sec != DNS_SEC_SECURE || keys.nrr == 0) {
 		lk->fatal = 1;
+		lk->unknown = keys.sec == DNS_SEC_INDETERMINATE;
 		(void)snprintf(lk->why, sizeof(lk->why), "the DNSKEY RRset of "
 		    "%.100s does not validate from the trust anchor (%s%s"
 		    "%.100s)", lk->zone, dns_sec_str(keys.sec),
@@ -702,6 +726,7 @@ look_host(struct gate *g, const struct roll_dns_opts *o, const char *host,
 	if (resolve(g, lk->zone, DNS_T_NS, &ns) != 0 ||
 	    ns.sec != DNS_SEC_SECURE || ns.nrr == 0) {
 		lk->fatal = 1;
+		lk->unknown = ns.sec == DNS_SEC_INDETERMINATE;
 		(void)snprintf(lk->why, sizeof(lk->why), "the NS RRset of "
 		    "%.100s is not known securely (%s)", lk->zone,
 		    dns_sec_str(ns.sec));
@@ -715,12 +740,24 @@ look_host(struct gate *g, const struct roll_dns_opts *o, const char *host,
 			nns++;
 		}
 	}
+	/*
+	 * A nameserver whose address lookup failed (timeout, SERVFAIL,
+	 * bogus) cannot be asked, yet resolvers may reach it: it is
+	 * reported as not checked, never left out, or the gate would say
+	 * GO on the servers it happened to find.
+	 */
 	for (i = 0; i < nns; i++) {
 		for (fam = 0; fam < 2; fam++) {
+			memset(&addr, 0, sizeof(addr));
 			if (resolve(g, nsname[i], fam == 0 ? DNS_T_A :
-			    DNS_T_AAAA, &addr) != 0) {
+			    DNS_T_AAAA, &addr) != 0 ||
+			    addr.sec == DNS_SEC_INDETERMINATE ||
+			    addr.sec == DNS_SEC_BOGUS) {
+				/* Not checked, whatever the other family
+				 * says: one entry, and no more waiting. */
+				addr_failed(lk, nsname[i], fam, &addr);
 				dns_answer_clear(&addr);
-				continue;
+				break;
 			}
 			for (k = 0; k < addr.nrr; k++) {
 				if (addr.rr[k].len != (fam == 0 ? 4u : 16u) ||
@@ -734,6 +771,10 @@ look_host(struct gate *g, const struct roll_dns_opts *o, const char *host,
 			}
 			dns_answer_clear(&addr);
 		}
+	}
+	if (nsrv == 0 && lk->nsrv > 0) {
+		/* Only failed lookups: nothing to ask, nothing decided. */
+		goto out;
 	}
 	if (nsrv == 0) {
 		lk->fatal = 1;

@@ -120,7 +120,9 @@ struct roll_look {
 	char			 host[256];
 	char			 owner[256];	/* _25._tcp.HOST */
 	char			 zone[256];
-	int			 fatal;		/* the zone itself is wrong */
+	int			 fatal;		/* the zone itself is wrong, */
+	int			 unknown;	/* or could not be looked up
+						 * (timeout, SERVFAIL) */
 	char			 why[640];	/* for fatal */
 	uint32_t		 ttl;		/* largest seen */
 	size_t			 nsrv;
