@@ -736,8 +736,8 @@ do_gate(const struct roll_opts *o)
 		(void)printf("CRITICAL: do not deploy; fix the zone first\n");
 		break;
 	default:
-		(void)printf("UNKNOWN: do not deploy; a nameserver could not "
-		    "be checked\n");
+		(void)printf("UNKNOWN: do not deploy; a lookup or a "
+		    "nameserver could not be checked: run again\n");
 		break;
 	}
 out:
