@@ -42,7 +42,8 @@ LAB_NS_KNOT=127.0.1.5		# Knot DNS: the ENT NXDOMAIN scenario zone
 LAB_NS_DYN1=127.0.1.6		# Knot DNS: dynamic zones' primary (updates)
 LAB_NS_DYN2=127.0.1.7		# Knot DNS: their lagging secondary
 LAB_DYN_LAG=3			# seconds the secondary may lag behind
-LAB_NS_RAW=127.0.1.8		# rawdns: zones NSD and Knot will not serve
+LAB_NS_HOLE=127.0.1.8		# kept free: tests start a silent server here
+LAB_NS_RAW=127.0.1.10		# rawdns: zones NSD and Knot will not serve
 LAB_NS_DEAD=127.0.1.99		# ns9.nic.test.: nothing listens (findings)
 
 # Binaries the lab needs on the host.

@@ -460,14 +460,21 @@ nsupd() {
 }
 NS3="ns4.nic.test. ns5.nic.test. ns6.roll.test."
 NS4="$NS3 ns7.dead.roll.test."
-BAD=127.0.1.8
+BAD=${LAB_NS_HOLE:-127.0.1.8}
 hole_pid=""
-"$X" "$BUILD/tools/blackhole" "$BAD" 53 $((3 * WAIT_MAX)) > "$T/hole.out" &
+"$X" "$BUILD/tools/blackhole" "$BAD" 53 $((3 * WAIT_MAX)) > "$T/hole.out" \
+    2>&1 &
 hole_pid=$!
 for i in $(seq 1 50); do
 	grep -q ready "$T/hole.out" 2>/dev/null && break
 	sleep 0.1
 done
+if grep -q ready "$T/hole.out" 2>/dev/null; then
+	ok "a silent nameserver listens at $BAD"
+else
+	not_ok "a silent nameserver listens at $BAD"
+	diag "$T/hole.out"
+fi
 nsupd "update add ns6.roll.test. 5 A $BAD
 update add dead.roll.test. 5 NS ns6.roll.test.
 update add roll.test. 5 NS ns6.roll.test.
