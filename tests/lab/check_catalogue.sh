@@ -149,7 +149,7 @@ while IFS= read -r line; do
 	while IFS=$'\t' read -r h a v; do
 		fam=ipv4
 		case $a in *:*) fam=ipv6 ;; esac
-		tag=$T/pf.$domain.$a
+		tag=$T/pf.$domain.$h.$a
 		printf '%s\t%s\t%s\t%s\n' "$domain" "$h" "$a" "$v" > "$tag.job"
 		timeout -k 2 40 "$TOP/lab/exec" posttls-finger -l dane \
 		    -t 5 -T 5 -a "$fam" "[$h]" > "$tag.out" 2>&1 &
