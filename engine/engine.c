@@ -157,6 +157,8 @@ struct ework {
 							 * its report_addr */
 	enum smtp_probe_mode	 mode;
 	struct smtp_probe	*probe;
+	int			 keyalg_started;	/* PS_MAIN: its key
+							 * algorithm probe */
 };
 
 struct wqueue {
@@ -225,6 +227,8 @@ static void	alt_merge(struct ehost *h);
 static void	extra_probes_start(struct ehost *h, enum smtp_probe_mode mode);
 static void	extra_merge(struct ehost *h);
 static void	extra_next(struct ework *w, const struct report_addr *res);
+static void	keyalg_start(struct ework *w, const struct report_addr *res);
+static void	on_probe_tls(void *arg, const struct report_addr *partial);
 static void	on_txt(struct edom *dom, enum qkind kind,
 		    const struct dns_answer *ans);
 static void	on_fanout_soa(void *arg, struct dns_auth_result *res,
@@ -898,6 +902,11 @@ work_start_probe(struct ework *w)
 	p.mode = w->mode;
 	p.timeout_ms = e->timeout_ms;
 	p.legacy_tls = e->legacy_tls;
+	if (w->slot == PS_MAIN && w->mode == SMTP_PROBE_DANE) {
+		/* The key it gets decides the key algorithm probe. */
+		p.on_tls = on_probe_tls;
+		p.on_tls_arg = w;
+	}
 	switch (w->slot) {
 	case PS_RSA:
 		p.key_alg = SMTP_PROBE_KEY_RSA;
@@ -2124,7 +2133,6 @@ static void
 extra_next(struct ework *w, const struct report_addr *res)
 {
 	struct ehost	*h = w->h;
-	const char	*alg;
 
 	if (w->slot == PS_TLS11) {
 		if (!res->tls && h->xaddrs[PS_TLS10 - PS_RSA] != NULL) {
@@ -2133,13 +2141,34 @@ extra_next(struct ework *w, const struct report_addr *res)
 		}
 		return;
 	}
-	if (w->slot != PS_MAIN) {
+	if (w->slot == PS_MAIN) {
+		keyalg_start(w, res);	/* if the handshake did not */
+	}
+}
+
+/* on_probe_tls - an address's own handshake is done: its key is known */
+static void
+on_probe_tls(void *arg, const struct report_addr *partial)
+{
+	keyalg_start(arg, partial);
+}
+
+/*
+ * keyalg_start - the handshake restricted to the key algorithm the server
+ * did not choose, once per address, as soon as its own handshake shows
+ * the key (before that probe's EHLO and QUIT)
+ */
+static void
+keyalg_start(struct ework *w, const struct report_addr *res)
+{
+	struct ehost	*h = w->h;
+	const char	*alg;
+
+	if (w->keyalg_started || w->mode != SMTP_PROBE_DANE || !res->tls ||
+	    res->nchain == 0) {
 		return;
 	}
-	if (w->mode != SMTP_PROBE_DANE || !res->tls || res->nchain == 0) {
-		return;
-	}
-	/* The other key algorithm than the one the server chose. */
+	w->keyalg_started = 1;
 	alg = res->chain[0].key_alg;
 	if (strcmp(alg, "EC") == 0 && h->xaddrs[PS_RSA - PS_RSA] != NULL) {
 		work_probe(w->dom, h, w->ai, SMTP_PROBE_DANE, PS_RSA);

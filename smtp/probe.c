@@ -96,6 +96,8 @@ struct smtp_probe {
 	enum smtp_probe_keyalg	 key_alg;
 	smtp_probe_trace_cb	*trace;
 	void			*trace_arg;
+	smtp_probe_tls_cb	*on_tls;
+	void			*on_tls_arg;
 
 	/* What happened. */
 	struct smtp_reply	 reply;
@@ -299,6 +301,8 @@ smtp_probe_start(struct event_base *base, const struct smtp_probe_params *p,
 	s->key_alg = p->key_alg;
 	s->trace = p->trace;
 	s->trace_arg = p->trace_arg;
+	s->on_tls = p->on_tls;
+	s->on_tls_arg = p->on_tls_arg;
 	smtp_reply_init(&s->reply, 0, 0);
 	s->helo = mxd_strdup(p->helo != NULL ? p->helo : "localhost");
 	s->sni = p->sni != NULL ? mxd_strdup(p->sni) : NULL;
@@ -847,6 +851,9 @@ smtp_tls_done(struct smtp_probe *s)
 	smtp_trace(s, "TLS: %s %s, %zu certificate(s)%s%s", out->tls_version,
 	    out->cipher, out->nchain, s->dane_on ? ", DANE " : "",
 	    s->dane_on ? report_addr_dane_str(out->dane) : "");
+	if (s->on_tls != NULL) {
+		s->on_tls(s->on_tls_arg, out);
+	}
 	smtp_enter(s, SMTP_S_EHLO_TLS);
 }
 

@@ -31,6 +31,14 @@ enum smtp_probe_keyalg {
 /** One line of protocol trace: a state change, a command, a reply. */
 typedef void smtp_probe_trace_cb(void *arg, const char *line);
 
+/**
+ * The TLS handshake is done: TLS version, cipher and the peer's chain are
+ * in @p partial (and the DANE match in mode SMTP_PROBE_DANE). Called at
+ * most once, from the event loop; the probe goes on (EHLO, QUIT) and its
+ * smtp_probe_cb still runs. It must not cancel the probe.
+ */
+typedef void smtp_probe_tls_cb(void *arg, const struct report_addr *partial);
+
 struct smtp_probe_params {
 	const char		*address;	/* numeric IPv4 or IPv6 */
 	unsigned		 port;		/* 25 by default */
@@ -50,6 +58,8 @@ struct smtp_probe_params {
 	enum smtp_probe_keyalg	 key_alg;
 	smtp_probe_trace_cb	*trace;		/* NULL: no trace */
 	void			*trace_arg;
+	smtp_probe_tls_cb	*on_tls;	/* NULL: not told */
+	void			*on_tls_arg;
 };
 
 /** Called once when the probe ends; the result is in the report_addr. */

@@ -67,6 +67,8 @@ t_grep "chain: leaf key RSA 2048" '^cert 0 key RSA 2048$' "$OUT"
 t_grep "chain: leaf SPKI digest" "^cert 0 spki_sha256 $LEAF\$" "$OUT"
 t_grep "chain: issuer" '^cert 1 subject CN=mxdane test intermediate$' "$OUT"
 t_eq "error empty on pass" "$(field error)" ""
+t_eq "the handshake callback ran once, with the chain and the match" \
+    "$(field on_tls)" "1 TLSv1.3 chain 2 pass"
 
 probe 127.0.0.1 "$P" mx.test "3 1 1 $ZERO"
 expect "3 1 1 wrong digest" fail \
@@ -214,6 +216,7 @@ server nostarttls --mode no-starttls --cert "$C/rsa-int.pem" \
 probe 127.0.0.1 "$P" mx.test "3 1 1 $LEAF"
 expect "no STARTTLS, usable TLSA" fail "^error STARTTLS not offered$"
 t_eq "no STARTTLS: starttls 0" "$(field starttls)" 0
+t_eq "no STARTTLS: no handshake callback" "$(field on_tls)" "0"
 probe --mode encrypt 127.0.0.1 "$P" mx.test
 expect "no STARTTLS, mode encrypt" fail
 probe --mode opportunistic 127.0.0.1 "$P" mx.test
@@ -232,6 +235,7 @@ server hsfail --mode handshake-fail --cert "$C/rsa-int.pem" \
 probe 127.0.0.1 "$P" mx.test "3 1 1 $LEAF"
 expect "garbage instead of a ServerHello" fail "^error TLS handshake: "
 t_eq "handshake failure: tls 0" "$(field tls)" 0
+t_eq "handshake failure: no handshake callback" "$(field on_tls)" "0"
 srv_stop "$SRV_PID"
 
 server stall --mode handshake-stall --cert "$C/rsa-int.pem" \

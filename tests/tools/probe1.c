@@ -9,7 +9,9 @@
  * The mode defaults to dane when records are given, else opportunistic.
  * SNI "-" sends none. -v traces the session on stderr. --count N runs N
  * identical probes at once on one loop, prints the first report and a
- * line "probes N pass P fail F unusable U none O ms T". Exit status 0 when
+ * line "probes N pass P fail F unusable U none O ms T". The line "on_tls
+ * N VERSION chain C VERDICT" says how often the handshake callback ran
+ * (once per probe that got TLS) and what it was given. Exit status 0 when
  * the probe ran (whatever its verdict), 64 usage, 70 it could not start.
  */
 #include <errno.h>
@@ -32,12 +34,15 @@
 
 static void	done(void *, struct report_addr *);
 static void	trace(void *, const char *);
+static void	on_tls(void *, const struct report_addr *);
 static void	print_time(size_t, const char *, time_t);
 static int	num(const char *, unsigned long, unsigned long,
 		    unsigned long *);
 
 static unsigned long	finished;
 static unsigned long	verdicts[4];	/* by enum report_addr_dane */
+static unsigned long	tls_calls;	/* on_tls() before done() */
+static char		tls_seen[64];	/* what on_tls() was given */
 
 /* done - the probe called back */
 static void
@@ -77,6 +82,19 @@ done(void *arg, struct report_addr *a)
 	}
 	(void)printf("ms_connect %u\nms_tls %u\nms_total %u\n", a->ms_connect,
 	    a->ms_tls, a->ms_total);
+	(void)printf("on_tls %lu%s%s\n", tls_calls,
+	    tls_seen[0] != '\0' ? " " : "", tls_seen);
+}
+
+/* on_tls - the handshake is done: count it, and keep what it showed */
+static void
+on_tls(void *arg, const struct report_addr *a)
+{
+	(void)arg;
+	if (tls_calls++ == 0 && finished == 0) {
+		(void)snprintf(tls_seen, sizeof(tls_seen), "%s chain %zu %s",
+		    a->tls_version, a->nchain, report_addr_dane_str(a->dane));
+	}
 }
 
 /* print_time - one date line in UTC */
@@ -236,6 +254,7 @@ main(int argc, char **argv)
 	}
 	p.tlsa = tlsa;
 	p.ntlsa = (size_t)ntlsa;
+	p.on_tls = on_tls;
 	p.mode = mode >= 0 ? (enum smtp_probe_mode)mode : ntlsa > 0 ?
 	    SMTP_PROBE_DANE : SMTP_PROBE_OPPORTUNISTIC;
 
