@@ -56,6 +56,7 @@
 
 #include "common/mxd.h"
 #include "dane/dane.h"
+#include "dane/findings.h"
 #include "report/model.h"
 
 /* What one MX host contributes to the domain verdict. */
@@ -153,51 +154,22 @@ host_judge(struct report_domain *d, struct report_mx *mx, struct tally *t)
 	}
 }
 
-/* note_insecure_mx - say that TLSA records exist behind an unsigned MX */
+/* note_insecure_mx - say that TLSA records exist behind an unsigned MX,
+ * unless the engine has said it already */
 static void
 note_insecure_mx(struct report_domain *d, size_t nhosts)
 {
-	static const char		 code[] = "insecure-mx-with-tlsa";
-	struct report_finding		*f;
-	struct mxd_buf			 msg, hint;
-	size_t				 i;
+	static const char	code[] = "insecure-mx-with-tlsa";
+	size_t			i;
 
 	for (i = 0; i < d->nfindings; i++) {
 		if (strcmp(d->findings[i].code, code) == 0) {
-			return;		/* the engine said it already */
+			return;
 		}
 	}
-	mxd_buf_init(&msg, REPORT_ERR_MAX * 2);
-	mxd_buf_init(&hint, REPORT_ERR_MAX * 2);
-	if (mxd_buf_printf(&msg, "The MX records of %s are not DNSSEC-signed, "
-	    "so DANE does not apply to the domain, although %zu of its MX "
-	    "hosts publish TLSA records", d->domain, nhosts) != 0 ||
-	    mxd_buf_printf(&hint, "Sign the zone of %s: senders then "
-	    "authenticate its MX hosts. Postfix already uses the hosts' TLSA "
-	    "records by default; other senders do not.", d->domain) != 0) {
-		goto out;
-	}
-	f = mxd_realloc(d->findings, (d->nfindings + 1) * sizeof(*f));
-	if (f == NULL) {
-		goto out;
-	}
-	d->findings = f;
-	f = &d->findings[d->nfindings];
-	memset(f, 0, sizeof(*f));
-	(void)snprintf(f->code, sizeof(f->code), "%s", code);
-	f->severity = REPORT_SEV_WARNING;
-	(void)snprintf(f->ref, sizeof(f->ref), "RFC 7672 §2.2.1");
-	f->message = mxd_buf_steal(&msg);
-	f->hint = mxd_buf_steal(&hint);
-	if (f->message == NULL || f->hint == NULL) {
-		mxd_free(f->message);
-		mxd_free(f->hint);
-		goto out;
-	}
-	d->nfindings++;
-out:
-	mxd_buf_free(&msg);
-	mxd_buf_free(&hint);
+	(void)dane_finding_add(d, code, NULL, "The MX records of %s are not "
+	    "DNSSEC-signed, so DANE does not apply to the domain, although "
+	    "%zu of its MX hosts publish TLSA records", d->domain, nhosts);
 }
 
 /* dane_verdict_domain - host actions, domain verdict and status */

@@ -157,8 +157,6 @@ struct ework {
 							 * its report_addr */
 	enum smtp_probe_mode	 mode;
 	struct smtp_probe	*probe;
-	int			 keyalg_started;	/* PS_MAIN: its key
-							 * algorithm probe */
 };
 
 struct wqueue {
@@ -227,7 +225,6 @@ static void	alt_merge(struct ehost *h);
 static void	extra_probes_start(struct ehost *h, enum smtp_probe_mode mode);
 static void	extra_merge(struct ehost *h);
 static void	extra_next(struct ework *w, const struct report_addr *res);
-static void	keyalg_start(struct ework *w, const struct report_addr *res);
 static void	on_probe_tls(void *arg, const struct report_addr *partial);
 static void	on_txt(struct edom *dom, enum qkind kind,
 		    const struct dns_answer *ans);
@@ -2128,7 +2125,7 @@ extra_probes_start(struct ehost *h, enum smtp_probe_mode mode)
 	}
 }
 
-/* extra_next - after an address's probe, the next findings handshake */
+/* extra_next - after a TLS 1.1 probe that failed, the TLS 1.0 one */
 static void
 extra_next(struct ework *w, const struct report_addr *res)
 {
@@ -2139,36 +2136,25 @@ extra_next(struct ework *w, const struct report_addr *res)
 			work_probe(w->dom, h, w->ai, SMTP_PROBE_OPPORTUNISTIC,
 			    PS_TLS10);
 		}
-		return;
 	}
-	if (w->slot == PS_MAIN) {
-		keyalg_start(w, res);	/* if the handshake did not */
-	}
-}
-
-/* on_probe_tls - an address's own handshake is done: its key is known */
-static void
-on_probe_tls(void *arg, const struct report_addr *partial)
-{
-	keyalg_start(arg, partial);
 }
 
 /*
- * keyalg_start - the handshake restricted to the key algorithm the server
- * did not choose, once per address, as soon as its own handshake shows
- * the key (before that probe's EHLO and QUIT)
+ * on_probe_tls - an address's own handshake is done and shows the key the
+ * server chose: the handshake restricted to the other key algorithm
+ * starts now, before that probe's EHLO and QUIT (the probe calls this at
+ * most once)
  */
 static void
-keyalg_start(struct ework *w, const struct report_addr *res)
+on_probe_tls(void *arg, const struct report_addr *res)
 {
+	struct ework	*w = arg;
 	struct ehost	*h = w->h;
 	const char	*alg;
 
-	if (w->keyalg_started || w->mode != SMTP_PROBE_DANE || !res->tls ||
-	    res->nchain == 0) {
+	if (w->mode != SMTP_PROBE_DANE || res->nchain == 0) {
 		return;
 	}
-	w->keyalg_started = 1;
 	alg = res->chain[0].key_alg;
 	if (strcmp(alg, "EC") == 0 && h->xaddrs[PS_RSA - PS_RSA] != NULL) {
 		work_probe(w->dom, h, w->ai, SMTP_PROBE_DANE, PS_RSA);
